@@ -1,0 +1,78 @@
+// CometClient: one method per endpoint of the Midjourney API.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cometapi/models.hpp"
+#include "cometapi/options.hpp"
+#include "cometapi/result.hpp"
+
+namespace cometapi {
+
+namespace detail {
+class HttpTransport;
+struct ClientCore;
+}  // namespace detail
+
+/// A client for CometAPI's `/mj/...` endpoints.
+///
+/// Thread-safe: one client may be used from many threads at once. Copies are cheap and share one
+/// pool of connections. Every method validates its input first and sends nothing when it is wrong
+/// (InvalidArgument); HTTP and service failures come back as an Error (see docs/errors.md), never
+/// as an exception. Submits are retried only when the request provably never reached the service
+/// (see RetryOptions), so a job is never paid for twice by the SDK's own retries.
+class CometClient {
+ public:
+  /// Creates a client. Options are checked here but, since constructors do not fail, a problem is
+  /// reported by every call (as InvalidArgument) instead; use create() to learn it up front.
+  explicit CometClient(ClientOptions options);
+  /// For tests: a client over a custom transport (see src/http/transport.hpp).
+  CometClient(ClientOptions options, std::shared_ptr<detail::HttpTransport> transport);
+
+  /// Creates a client, or returns the InvalidArgument error that the options carry.
+  static Result<CometClient> create(ClientOptions options);
+  /// create(ClientOptions::from_env()).
+  static Result<CometClient> from_env();
+
+  const ClientOptions& options() const noexcept;
+
+  /// POST /mj/submit/imagine. Fails with InvalidArgument on an empty prompt, BannedPrompt on code
+  /// 24, ApiRefused on any other code but 1/21/22, and the HTTP errors of docs/errors.md.
+  Result<SubmitResult> submit_imagine(const ImagineRequest& request) const;
+  /// POST /mj/submit/action. Needs task_id and custom_id (from the task's latest fetch).
+  Result<SubmitResult> submit_action(const ActionRequest& request) const;
+  /// POST /mj/submit/modal. Needs the MODAL task's id.
+  Result<SubmitResult> submit_modal(const ModalRequest& request) const;
+  /// POST /mj/submit/blend. Needs 2 to 5 data URIs.
+  Result<SubmitResult> submit_blend(const BlendRequest& request) const;
+  /// POST /mj/submit/describe. Needs exactly one of base64 and link.
+  Result<SubmitResult> submit_describe(const DescribeRequest& request) const;
+  /// POST /mj/submit/shorten. Needs a prompt.
+  Result<SubmitResult> submit_shorten(const ShortenRequest& request) const;
+  /// POST /mj/submit/video. Needs an image, or action "extend" with task_id and index.
+  Result<SubmitResult> submit_video(const VideoRequest& request) const;
+  /// POST /mj/submit/edits. Needs a prompt and an image.
+  Result<SubmitResult> submit_edits(const EditsRequest& request) const;
+  /// POST /mj/insight-face/swap. Needs both images.
+  Result<SubmitResult> swap_face(const SwapFaceRequest& request) const;
+  /// POST /mj/submit/upload-discord-images: uploads data URIs, returns their URLs in order.
+  Result<std::vector<std::string>> upload_images(const std::vector<std::string>& data_uris) const;
+
+  /// GET /mj/task/{id}/fetch. NotFound for an unknown id or another key's task.
+  Result<Task> fetch_task(std::string_view task_id) const;
+  /// POST /mj/task/list-by-condition. Unknown ids are simply absent; order is not kept.
+  Result<std::vector<Task>> list_tasks(const std::vector<std::string>& task_ids) const;
+  /// GET /mj/task/{id}/image-seed: the Midjourney seed of a finished task.
+  Result<std::string> image_seed(std::string_view task_id) const;
+  /// GET of an image URL (e.g. Task::image_url): the bytes. The API key is never sent with it.
+  /// Fails with ResponseInvalid past ClientOptions::max_download_bytes.
+  Result<std::string> download(std::string_view url) const;
+
+ private:
+  std::shared_ptr<detail::ClientCore> core_;
+};
+
+}  // namespace cometapi

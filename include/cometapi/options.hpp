@@ -1,0 +1,118 @@
+// Configuration: ClientOptions, RetryOptions, WaitOptions, CancellationToken.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cometapi/result.hpp"
+
+namespace cometapi {
+
+struct Task;
+
+/// Speed mode, chosen by path prefix: Default `/mj`, Fast `/mj-fast/mj`, Relax `/mj-relax/mj`,
+/// Turbo `/mj-turbo/mj`.
+enum class Mode { Default, Fast, Relax, Turbo };
+
+/// Sleeps for the given duration. Injectable so that tests never sleep for real.
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+
+/// How failed HTTP calls are retried (see docs/retries.md). Value type.
+struct RetryOptions {
+  /// Retries after the first attempt; 0 disables retrying.
+  int max_retries = 2;
+  /// Backoff before retry n (0-based): min(initial_backoff * 2^n, max_backoff) * (1 - 0.25 * U).
+  std::chrono::milliseconds initial_backoff{500};
+  std::chrono::milliseconds max_backoff{8000};
+  /// A server's `retry-after-ms` / `Retry-After` is honoured when it is at most this long;
+  /// a longer one falls back to the computed backoff.
+  std::chrono::milliseconds max_retry_after{60000};
+  /// Submits (`/mj/submit/*`, face swap) cost money. By default they are retried only when the
+  /// request provably never reached the service (DNS, connect or TLS failure, HTTP 429). Set this
+  /// to also retry after a timeout, a dropped connection or a 5xx, accepting that the job may be
+  /// created twice.
+  bool retry_ambiguous_submits = false;
+  /// Used for the backoff sleeps; empty means std::this_thread::sleep_for.
+  Sleeper sleeper;
+};
+
+/// Everything a CometClient needs. Value type; copy freely.
+struct ClientOptions {
+  /// The CometAPI key, sent as `Authorization: Bearer <key>`. Never logged or put into an Error.
+  std::string api_key;
+  /// Scheme, host and optional port, no trailing path. Plain http:// is accepted only for a
+  /// loopback host unless allow_insecure_http is set.
+  std::string base_url = "https://api.cometapi.com";
+  Mode mode = Mode::Default;
+  std::chrono::milliseconds connect_timeout{5000};
+  /// Total time for one HTTP attempt.
+  std::chrono::milliseconds request_timeout{60000};
+  /// Abort an attempt whose transfer stays below low_speed_bytes per second for low_speed_time.
+  std::chrono::milliseconds low_speed_time{30000};
+  long low_speed_bytes = 1;
+  /// Largest JSON answer accepted (bytes); a larger one fails with ResponseInvalid.
+  std::size_t max_response_bytes = 16u << 20;
+  /// Largest download accepted by download() (bytes).
+  std::size_t max_download_bytes = 64u << 20;
+  RetryOptions retry;
+  /// Unset: follow the environment (http_proxy, https_proxy, no_proxy). Empty: no proxy at all.
+  std::optional<std::string> proxy;
+  /// A CA bundle to verify the server with; empty uses the system's.
+  std::string ca_file;
+  /// Appended to the User-Agent, e.g. "myapp/1.2".
+  std::string user_agent_suffix;
+  /// Allow plain http:// to a host that is not loopback. The key then travels in clear text.
+  bool allow_insecure_http = false;
+  /// Turns TLS peer and host verification off. Only for debugging against a test server with a
+  /// self-signed certificate: anyone on the path can then read the key.
+  bool dangerous_disable_tls_verification = false;
+
+  /// Reads COMETAPI_KEY (required) and COMETAPI_BASE_URL (optional). Fails with InvalidArgument
+  /// naming COMETAPI_KEY when it is unset or empty, or when either value is malformed.
+  static Result<ClientOptions> from_env();
+
+  /// Checks the options without sending anything: the key is non-empty and free of control
+  /// characters, the base URL is http(s)://host[:port] and not insecure, timeouts are positive.
+  /// Returns the first problem as an InvalidArgument Error, or std::nullopt.
+  std::optional<Error> validate() const;
+};
+
+/// Lets one thread cancel a wait running in another. Copies share one state. Thread-safe.
+class CancellationToken {
+ public:
+  CancellationToken();
+  /// Requests cancellation; wakes any wait sleeping on this token.
+  void cancel() const;
+  bool cancelled() const noexcept;
+  /// Sleeps up to `duration`; returns early (true) when cancelled.
+  bool sleep_for(std::chrono::milliseconds duration) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+/// How TaskPoller waits for a task. Value type. The defaults suit the real service, which syncs
+/// from Midjourney about every 15 s: polling faster than every few seconds only costs requests.
+struct WaitOptions {
+  std::chrono::milliseconds first_poll{2000};         ///< Delay before the first fetch.
+  double backoff_factor = 1.5;                        ///< Each interval is the last one times this.
+  std::chrono::milliseconds max_interval{15000};      ///< Cap on the interval.
+  std::chrono::milliseconds timeout{15 * 60 * 1000};  ///< Total deadline for the wait.
+  std::chrono::milliseconds stall_timeout{5 * 60 * 1000};  ///< No change in status or progress
+                                                           ///< for this long fails with Stalled.
+  /// Called after every fetch that returned the task (from the waiting thread).
+  std::function<void(const Task&)> on_progress;
+  /// Checked before every sleep; cancel() also interrupts the sleep.
+  std::optional<CancellationToken> cancel;
+  /// Monotonic clock; empty means std::chrono::steady_clock.
+  std::function<std::chrono::steady_clock::time_point()> clock;
+  /// Used instead of sleeping on the cancellation token (tests inject a fake one).
+  Sleeper sleeper;
+};
+
+}  // namespace cometapi

@@ -1,0 +1,241 @@
+#include "http/curl_transport.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+namespace cometapi::detail {
+
+void ensure_curl_global_init() {
+  // A function-local static runs once, thread-safely. curl_global_cleanup is deliberately never
+  // called: other code in the process may still use curl when our objects die.
+  static const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (code != CURLE_OK) throw std::runtime_error("curl_global_init failed");
+}
+
+std::string curl_version_token() {
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  return std::string("libcurl/") + (info && info->version ? info->version : "unknown");
+}
+
+std::optional<std::string> HttpResponse::header(const std::string& lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+struct Handle {
+  CURL* curl = nullptr;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+};
+
+struct Transfer {
+  HttpResponse* response;
+  std::size_t limit;
+  bool too_large = false;
+};
+
+size_t write_body(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const size_t bytes = size * count;
+  if (transfer->response->body.size() + bytes > transfer->limit) {
+    transfer->too_large = true;
+    return 0;  // makes curl abort with CURLE_WRITE_ERROR
+  }
+  transfer->response->body.append(data, bytes);
+  return bytes;
+}
+
+size_t write_header(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const size_t bytes = size * count;
+  std::string line(data, bytes);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new status line (redirect, 100-continue): only the last response's headers count.
+    transfer->response->headers.clear();
+    return bytes;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string::npos) return bytes;
+  std::string name = line.substr(0, colon);
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string value = line.substr(colon + 1);
+  const auto first = value.find_first_not_of(" \t");
+  const auto last = value.find_last_not_of(" \t\r\n");
+  value = first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
+  transfer->response->headers.emplace_back(std::move(name), std::move(value));
+  return bytes;
+}
+
+TransportFailure classify(CURLcode code, long request_size) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return TransportFailure::NotSent;
+    case CURLE_OPERATION_TIMEDOUT:
+      // A timeout while connecting sent nothing; one after the request went out is ambiguous.
+      return request_size > 0 ? TransportFailure::Timeout : TransportFailure::NotSent;
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_WEIRD_SERVER_REPLY:
+      return request_size > 0 ? TransportFailure::Dropped : TransportFailure::NotSent;
+    default:
+      return TransportFailure::Other;
+  }
+}
+
+}  // namespace
+
+struct CurlTransport::Pool {
+  std::mutex mutex;
+  std::vector<Handle*> idle;
+  std::atomic<std::size_t> created{0};
+
+  ~Pool() {
+    for (Handle* handle : idle) {
+      curl_easy_cleanup(handle->curl);
+      delete handle;
+    }
+  }
+
+  Handle* acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!idle.empty()) {
+        Handle* handle = idle.back();
+        idle.pop_back();
+        return handle;
+      }
+    }
+    auto* handle = new Handle;
+    handle->curl = curl_easy_init();
+    if (!handle->curl) {
+      delete handle;
+      return nullptr;
+    }
+    created.fetch_add(1, std::memory_order_relaxed);
+    return handle;
+  }
+
+  void release(Handle* handle) {
+    std::lock_guard<std::mutex> lock(mutex);
+    idle.push_back(handle);
+  }
+};
+
+CurlTransport::CurlTransport(CurlSettings settings)
+    : settings_(std::move(settings)), pool_(std::make_unique<Pool>()) {
+  ensure_curl_global_init();
+}
+
+CurlTransport::~CurlTransport() = default;
+
+std::size_t CurlTransport::handles_created() const {
+  return pool_->created.load(std::memory_order_relaxed);
+}
+
+TransportResult CurlTransport::send(const HttpRequest& request) {
+  TransportResult result;
+  Handle* handle = pool_->acquire();
+  if (!handle) {
+    result.error = {TransportFailure::NotSent, "curl_easy_init failed"};
+    return result;
+  }
+  CURL* curl = handle->curl;
+  // reset() clears the options of the previous call but keeps the live connections.
+  curl_easy_reset(curl);
+  handle->error_buffer[0] = '\0';
+
+  HttpResponse response;
+  Transfer transfer{&response, request.max_response_bytes};
+
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  }
+  // curl adds "Expect: 100-continue" to larger POSTs, which costs a round trip for nothing here.
+  headers = curl_slist_append(headers, "Expect:");
+
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle->error_buffer);
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(settings_.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.request_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, settings_.low_speed_bytes);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                   std::max(1L, static_cast<long>(settings_.low_speed_time.count() / 1000)));
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, settings_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, settings_.verify_tls ? 2L : 0L);
+  if (!settings_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
+  // Unset: curl reads the proxy environment variables itself. Empty string: no proxy at all.
+  if (settings_.proxy) curl_easy_setopt(curl, CURLOPT_PROXY, settings_.proxy->c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (request.follow_redirects) {
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  }
+  if (request.method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+  } else if (request.method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, write_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+
+  const CURLcode code = curl_easy_perform(curl);
+  if (code == CURLE_OK) {
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    response.status = static_cast<int>(status);
+    result.response = std::move(response);
+  } else if (transfer.too_large) {
+    result.error = {
+        TransportFailure::TooLarge,
+        "response larger than " + std::to_string(request.max_response_bytes) + " bytes"};
+  } else {
+    long request_size = 0;
+    curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
+    std::string message = handle->error_buffer[0] ? handle->error_buffer : curl_easy_strerror(code);
+    result.error = {classify(code, request_size), std::move(message)};
+  }
+  // Drop references to this call's buffers before the handle goes back to the pool.
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_slist_free_all(headers);
+  pool_->release(handle);
+  return result;
+}
+
+}  // namespace cometapi::detail

@@ -1,0 +1,467 @@
+#include "json/codec.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+namespace cometapi::detail {
+
+using nlohmann::json;
+
+namespace {
+
+Error invalid_argument(std::string message) {
+  Error error;
+  error.kind = ErrorKind::InvalidArgument;
+  error.message = std::move(message);
+  return error;
+}
+
+Error response_invalid(std::string message) {
+  Error error;
+  error.kind = ErrorKind::ResponseInvalid;
+  error.message = std::move(message);
+  return error;
+}
+
+const char* bot_type_name(BotType type) {
+  return type == BotType::NijiJourney ? "NIJI_JOURNEY" : "MID_JOURNEY";
+}
+
+const char* speed_mode_name(SpeedMode mode) {
+  switch (mode) {
+    case SpeedMode::Relax:
+      return "RELAX";
+    case SpeedMode::Fast:
+      return "FAST";
+    case SpeedMode::Turbo:
+      return "TURBO";
+  }
+  return "FAST";
+}
+
+const char* dimensions_name(BlendDimensions dimensions) {
+  switch (dimensions) {
+    case BlendDimensions::Portrait:
+      return "PORTRAIT";
+    case BlendDimensions::Square:
+      return "SQUARE";
+    case BlendDimensions::Landscape:
+      return "LANDSCAPE";
+  }
+  return "SQUARE";
+}
+
+template <class T>
+void put(json& body, const char* key, const std::optional<T>& value) {
+  if (value) body[key] = *value;
+}
+
+json account_filter_json(const AccountFilter& filter) {
+  json object = json::object();
+  if (!filter.modes.empty()) {
+    json modes = json::array();
+    for (SpeedMode mode : filter.modes) modes.push_back(speed_mode_name(mode));
+    object["modes"] = std::move(modes);
+  }
+  put(object, "instanceId", filter.instance_id);
+  put(object, "channelId", filter.channel_id);
+  put(object, "remark", filter.remark);
+  put(object, "remix", filter.remix);
+  put(object, "nijiRemix", filter.niji_remix);
+  put(object, "remixAutoConsidered", filter.remix_auto_considered);
+  return object;
+}
+
+// Fields every submit may carry.
+template <class Request>
+void put_common(json& body, const Request& request) {
+  put(body, "notifyHook", request.notify_hook);
+  put(body, "state", request.state);
+}
+
+template <class Request>
+void put_bot_and_filter(json& body, const Request& request) {
+  if (request.bot_type) body["botType"] = bot_type_name(*request.bot_type);
+  if (request.account_filter) body["accountFilter"] = account_filter_json(*request.account_filter);
+}
+
+Result<std::string> finish(json body, const std::string& extra_json) {
+  if (!extra_json.empty()) {
+    json extra = json::parse(extra_json, nullptr, /*allow_exceptions=*/false);
+    if (!extra.is_object()) return invalid_argument("extra_json must be a JSON object");
+    for (auto& [key, value] : extra.items()) {
+      if (body.contains(key)) {
+        return invalid_argument("extra_json field '" + key + "' collides with a typed field");
+      }
+      body[key] = value;
+    }
+  }
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string number_text(const json& value) {
+  if (value.is_number_unsigned()) return std::to_string(value.get<std::uint64_t>());
+  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
+  const double number = value.get<double>();
+  if (std::isfinite(number) && std::floor(number) == number && std::fabs(number) < 9.2e18) {
+    return std::to_string(static_cast<std::int64_t>(number));
+  }
+  return value.dump();
+}
+
+std::string any_string(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number()) return number_text(value);
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  return {};
+}
+
+std::int64_t any_int64(const json& value) {
+  if (value.is_number_integer() || value.is_number_unsigned()) {
+    return value.is_number_unsigned()
+               ? static_cast<std::int64_t>(std::min<std::uint64_t>(
+                     value.get<std::uint64_t>(),
+                     static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())))
+               : value.get<std::int64_t>();
+  }
+  if (value.is_number_float()) {
+    const double number = value.get<double>();
+    return std::isfinite(number) ? static_cast<std::int64_t>(number) : 0;
+  }
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    return std::strtoll(text.c_str(), nullptr, 10);
+  }
+  if (value.is_boolean()) return value.get<bool>() ? 1 : 0;
+  return 0;
+}
+
+int clamp_int(std::int64_t value) {
+  if (value > std::numeric_limits<int>::max()) return std::numeric_limits<int>::max();
+  if (value < std::numeric_limits<int>::min()) return std::numeric_limits<int>::min();
+  return static_cast<int>(value);
+}
+
+std::string raw_object(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_object()) return {};
+  return it->dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// A list of URLs: ["u", ...] or [{"url": "u"}, ...]; null or anything else is empty.
+std::vector<std::string> url_list(const json& object, const char* key) {
+  std::vector<std::string> urls;
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_array()) return urls;
+  for (const json& item : *it) {
+    if (item.is_object()) {
+      std::string url = json_string(item, "url");
+      if (!url.empty()) urls.push_back(std::move(url));
+    } else if (item.is_string()) {
+      urls.push_back(item.get<std::string>());
+    }
+  }
+  return urls;
+}
+
+Result<json> parse_body(std::string_view body) {
+  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    return response_invalid(body.empty() ? "empty response body" : "response is not valid JSON");
+  }
+  return parsed;
+}
+
+}  // namespace
+
+std::string json_string(const json& object, const char* key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  return it == object.end() ? std::string() : any_string(*it);
+}
+
+std::int64_t json_int64(const json& object, const char* key) {
+  if (!object.is_object()) return 0;
+  auto it = object.find(key);
+  return it == object.end() ? 0 : any_int64(*it);
+}
+
+int parse_percent(const json& value) {
+  std::int64_t percent = 0;
+  if (value.is_string()) {
+    // "45%", " 45 %", "45.5%": the leading number counts; "" is 0.
+    percent = static_cast<std::int64_t>(
+        std::strtod(value.get_ref<const std::string&>().c_str(), nullptr));
+  } else {
+    percent = any_int64(value);
+  }
+  if (percent < 0) return 0;
+  if (percent > 100) return 100;
+  return static_cast<int>(percent);
+}
+
+Result<std::string> encode(const ImagineRequest& request) {
+  json body = json::object();
+  body["prompt"] = request.prompt;
+  if (!request.base64_array.empty()) body["base64Array"] = request.base64_array;
+  put_bot_and_filter(body, request);
+  put_common(body, request);
+  return finish(std::move(body), request.extra_json);
+}
+
+Result<std::string> encode(const ActionRequest& request) {
+  json body = json::object();
+  body["taskId"] = request.task_id;
+  body["customId"] = request.custom_id;
+  put(body, "enableRemix", request.enable_remix);
+  put(body, "chooseSameChannel", request.choose_same_channel);
+  if (request.account_filter) body["accountFilter"] = account_filter_json(*request.account_filter);
+  put_common(body, request);
+  return finish(std::move(body), request.extra_json);
+}
+
+Result<std::string> encode(const ModalRequest& request) {
+  json body = json::object();
+  body["taskId"] = request.task_id;
+  put(body, "prompt", request.prompt);
+  put(body, "maskBase64", request.mask_base64);
+  put_common(body, request);
+  return finish(std::move(body), request.extra_json);
+}
+
+Result<std::string> encode(const BlendRequest& request) {
+  json body = json::object();
+  body["base64Array"] = request.base64_array;
+  if (request.dimensions) body["dimensions"] = dimensions_name(*request.dimensions);
+  put_bot_and_filter(body, request);
+  put_common(body, request);
+  return finish(std::move(body), request.extra_json);
+}
+
+Result<std::string> encode(const DescribeRequest& request) {
+  json body = json::object();
+  put(body, "base64", request.base64);
+  put(body, "link", request.link);
+  put(body, "language", request.language);
+  put_bot_and_filter(body, request);
+  put_common(body, request);
+  return finish(std::move(body), request.extra_json);
+}
+
+Result<std::string> encode(const ShortenRequest& request) {
+  json body = json::object();
+  body["prompt"] = request.prompt;
+  put_bot_and_filter(body, request);
+  put_common(body, request);
+  return finish(std::move(body), request.extra_json);
+}
+
+Result<std::string> encode(const VideoRequest& request) {
+  json body = json::object();
+  put(body, "prompt", request.prompt);
+  put(body, "image", request.image);
+  if (request.motion) body["motion"] = *request.motion == VideoMotion::High ? "high" : "low";
+  put(body, "action", request.action);
+  put(body, "index", request.index);
+  put(body, "taskId", request.task_id);
+  put(body, "endImage", request.end_image);
+  put(body, "loop", request.loop);
+  put(body, "videoType", request.video_type);
+  put(body, "batchSize", request.batch_size);
+  put_common(body, request);
+  return finish(std::move(body), request.extra_json);
+}
+
+Result<std::string> encode(const EditsRequest& request) {
+  json body = json::object();
+  body["prompt"] = request.prompt;
+  body["image"] = request.image;
+  put(body, "maskBase64", request.mask_base64);
+  put_bot_and_filter(body, request);
+  put_common(body, request);
+  return finish(std::move(body), request.extra_json);
+}
+
+Result<std::string> encode(const SwapFaceRequest& request) {
+  json body = json::object();
+  body["sourceBase64"] = request.source_base64;
+  body["targetBase64"] = request.target_base64;
+  put_common(body, request);
+  return finish(std::move(body), request.extra_json);
+}
+
+std::string encode_upload(const std::vector<std::string>& data_uris) {
+  return json{{"base64Array", data_uris}}.dump();
+}
+
+std::string encode_ids(const std::vector<std::string>& task_ids) {
+  return json{{"ids", task_ids}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<SubmitResult> decode_submit(std::string_view body) {
+  auto parsed = parse_body(body);
+  if (!parsed) return std::move(parsed).error();
+  const json& object = *parsed;
+  if (!object.is_object()) return response_invalid("submit response is not a JSON object");
+  if (!object.contains("code")) return response_invalid("submit response has no 'code'");
+  SubmitResult result;
+  result.code = clamp_int(json_int64(object, "code"));
+  result.description = json_string(object, "description");
+  result.result = json_string(object, "result");
+  auto props = object.find("properties");
+  if (props != object.end() && props->is_object()) {
+    SubmitProperties& p = result.properties;
+    p.number_of_queues = clamp_int(json_int64(*props, "numberOfQueues"));
+    p.discord_instance_id = json_string(*props, "discordInstanceId");
+    p.discord_channel_id = json_string(*props, "discordChannelId");
+    p.final_prompt = json_string(*props, "finalPrompt");
+    auto remix = props->find("remix");
+    p.remix = remix != props->end() && remix->is_boolean() && remix->get<bool>();
+    p.prompt_en = json_string(*props, "promptEn");
+    p.banned_word = json_string(*props, "bannedWord");
+    p.raw_json = raw_object(object, "properties");
+  }
+  return result;
+}
+
+Result<std::vector<std::string>> decode_upload(std::string_view body) {
+  auto parsed = parse_body(body);
+  if (!parsed) return std::move(parsed).error();
+  const json& object = *parsed;
+  if (!object.is_object()) return response_invalid("upload response is not a JSON object");
+  const int code = clamp_int(json_int64(object, "code"));
+  if (code != 1) {
+    Error error;
+    error.kind = ErrorKind::ApiRefused;
+    error.api_code = code;
+    error.message = json_string(object, "description");
+    return error;
+  }
+  std::vector<std::string> urls;
+  auto it = object.find("result");
+  if (it != object.end() && it->is_array()) {
+    for (const json& item : *it) urls.push_back(any_string(item));
+  } else if (it != object.end() && it->is_string()) {
+    urls.push_back(it->get<std::string>());
+  } else {
+    return response_invalid("upload response has no 'result' list");
+  }
+  return urls;
+}
+
+Task task_from_json(const json& object) {
+  Task task;
+  task.id = json_string(object, "id");
+  task.action = json_string(object, "action");
+  task.custom_id = json_string(object, "customId");
+  task.bot_type = json_string(object, "botType");
+  task.prompt = json_string(object, "prompt");
+  task.prompt_en = json_string(object, "promptEn");
+  task.description = json_string(object, "description");
+  task.state = json_string(object, "state");
+  task.status_text = json_string(object, "status");
+  task.status = parse_task_status(task.status_text);
+  if (auto it = object.find("progress"); it != object.end()) task.progress = parse_percent(*it);
+  task.submit_time = json_int64(object, "submitTime");
+  task.start_time = json_int64(object, "startTime");
+  task.finish_time = json_int64(object, "finishTime");
+  task.image_url = json_string(object, "imageUrl");
+  task.video_url = json_string(object, "videoUrl");
+  task.video_urls = url_list(object, "videoUrls");
+  task.image_urls = url_list(object, "imageUrls");
+  task.fail_reason = json_string(object, "failReason");
+  task.mask_base64 = json_string(object, "maskBase64");
+  task.parent_id = json_string(object, "parentId");
+  task.seed = json_string(object, "seed");
+  if (auto it = object.find("buttons"); it != object.end() && it->is_array()) {
+    for (const json& item : *it) {
+      if (!item.is_object()) continue;
+      Button button;
+      button.custom_id = json_string(item, "customId");
+      button.emoji = json_string(item, "emoji");
+      button.label = json_string(item, "label");
+      button.type = clamp_int(json_int64(item, "type"));
+      button.style = clamp_int(json_int64(item, "style"));
+      task.buttons.push_back(std::move(button));
+    }
+  }
+  if (auto it = object.find("properties"); it != object.end() && it->is_object()) {
+    task.properties.final_prompt = json_string(*it, "finalPrompt");
+    task.properties.final_zh_prompt = json_string(*it, "finalZhPrompt");
+    task.properties.raw_json = raw_object(object, "properties");
+  }
+  return task;
+}
+
+Result<Task> decode_task(std::string_view body) {
+  auto parsed = parse_body(body);
+  if (!parsed) return std::move(parsed).error();
+  if (parsed->is_null()) {
+    // Some upstreams answer an unknown id with 200 and no task at all.
+    Error error;
+    error.kind = ErrorKind::NotFound;
+    error.message = "the service returned no task";
+    return error;
+  }
+  if (!parsed->is_object()) return response_invalid("task is not a JSON object");
+  Task task = task_from_json(*parsed);
+  if (task.id.empty()) return response_invalid("task has no 'id'");
+  return task;
+}
+
+Result<std::vector<Task>> decode_task_list(std::string_view body) {
+  auto parsed = parse_body(body);
+  if (!parsed) return std::move(parsed).error();
+  std::vector<Task> tasks;
+  if (parsed->is_null()) return tasks;
+  if (!parsed->is_array()) return response_invalid("task list is not a JSON array");
+  tasks.reserve(parsed->size());
+  for (const json& item : *parsed) {
+    if (item.is_object()) tasks.push_back(task_from_json(item));
+  }
+  return tasks;
+}
+
+ErrorEnvelope decode_error_envelope(std::string_view body) {
+  ErrorEnvelope envelope;
+  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return envelope;
+  // {"error": {"message", "type", "code"}} (OpenAI style) or {"error": "text"}.
+  if (auto it = parsed.find("error"); it != parsed.end()) {
+    if (it->is_object()) {
+      envelope.recognised = true;
+      envelope.message = json_string(*it, "message");
+      envelope.type = json_string(*it, "type");
+      auto code = it->find("code");
+      if (code != it->end()) {
+        if (code->is_number()) {
+          envelope.code = clamp_int(any_int64(*code));
+        } else if (code->is_string() && !code->get_ref<const std::string&>().empty()) {
+          envelope.type = envelope.type.empty() ? code->get<std::string>()
+                                                : envelope.type + "/" + code->get<std::string>();
+        }
+      }
+      return envelope;
+    }
+    if (it->is_string()) {
+      envelope.recognised = true;
+      envelope.message = it->get<std::string>();
+      return envelope;
+    }
+  }
+  // {"description", "type", "code"} (gateway) or {"code", "description", "result"} (submit).
+  if (parsed.contains("description") || parsed.contains("code")) {
+    envelope.recognised = true;
+    envelope.message = json_string(parsed, "description");
+    envelope.type = json_string(parsed, "type");
+    envelope.code = clamp_int(json_int64(parsed, "code"));
+    if (envelope.message.empty()) envelope.message = json_string(parsed, "message");
+  } else if (parsed.contains("message")) {
+    envelope.recognised = true;
+    envelope.message = json_string(parsed, "message");
+  }
+  return envelope;
+}
+
+}  // namespace cometapi::detail

@@ -1,0 +1,50 @@
+// The only place that knows the wire's field names. Encoding is strict; decoding is tolerant:
+// unknown fields are ignored, nulls accepted, ids and numbers read from strings or numbers.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cometapi/models.hpp"
+#include "cometapi/result.hpp"
+
+namespace cometapi::detail {
+
+// Each returns the JSON body, or InvalidArgument when extra_json is malformed or collides.
+Result<std::string> encode(const ImagineRequest& request);
+Result<std::string> encode(const ActionRequest& request);
+Result<std::string> encode(const ModalRequest& request);
+Result<std::string> encode(const BlendRequest& request);
+Result<std::string> encode(const DescribeRequest& request);
+Result<std::string> encode(const ShortenRequest& request);
+Result<std::string> encode(const VideoRequest& request);
+Result<std::string> encode(const EditsRequest& request);
+Result<std::string> encode(const SwapFaceRequest& request);
+std::string encode_upload(const std::vector<std::string>& data_uris);
+std::string encode_ids(const std::vector<std::string>& task_ids);
+
+// Each fails with ResponseInvalid (message says what was wrong) when the body is not the expected
+// JSON shape.
+Result<SubmitResult> decode_submit(std::string_view body);
+Result<std::vector<std::string>> decode_upload(std::string_view body);
+Result<Task> decode_task(std::string_view body);
+Result<std::vector<Task>> decode_task_list(std::string_view body);
+Task task_from_json(const nlohmann::json& object);
+
+/// What an error body says, whichever of the three envelopes it uses (mj-api.md §2.15).
+struct ErrorEnvelope {
+  bool recognised = false;  // one of the envelopes was found
+  std::string message;
+  int code = 0;
+  std::string type;  // `type`, or a textual `code`
+};
+ErrorEnvelope decode_error_envelope(std::string_view body);
+
+// Tolerant readers, exposed for the webhook parser and tests.
+std::string json_string(const nlohmann::json& object, const char* key);
+std::int64_t json_int64(const nlohmann::json& object, const char* key);
+int parse_percent(const nlohmann::json& value);
+
+}  // namespace cometapi::detail

@@ -1,0 +1,117 @@
+#include "cometapi/options.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+
+namespace cometapi {
+
+namespace {
+
+Error invalid(std::string message) {
+  Error error;
+  error.kind = ErrorKind::InvalidArgument;
+  error.message = std::move(message);
+  return error;
+}
+
+bool has_control_character(const std::string& text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+std::optional<Error> ClientOptions::validate() const {
+  if (api_key.empty()) return invalid("the API key is empty (set COMETAPI_KEY or api_key)");
+  // A CR or LF in the key would let it inject headers; never echo the key itself.
+  if (has_control_character(api_key)) {
+    return invalid("the API key contains a control character (CR, LF, tab ...)");
+  }
+  if (has_control_character(base_url) || base_url.find(' ') != std::string::npos) {
+    return invalid("base_url contains whitespace or a control character");
+  }
+  std::string rest;
+  bool https = false;
+  if (base_url.rfind("https://", 0) == 0) {
+    https = true;
+    rest = base_url.substr(8);
+  } else if (base_url.rfind("http://", 0) == 0) {
+    rest = base_url.substr(7);
+  } else {
+    return invalid("base_url must start with https:// or http://: '" + base_url + "'");
+  }
+  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (rest.empty()) return invalid("base_url has no host: '" + base_url + "'");
+  if (rest.find_first_of("/?#@") != std::string::npos) {
+    return invalid("base_url must be scheme://host[:port] without path, query or user: '" +
+                   base_url + "'");
+  }
+  std::string host = rest;
+  if (host.front() == '[') {
+    host = host.substr(0, host.find(']') + 1);
+  } else if (auto colon = host.find(':'); colon != std::string::npos) {
+    host = host.substr(0, colon);
+  }
+  if (!https && !allow_insecure_http && !is_loopback_host(host)) {
+    return invalid("refusing plain http:// to non-loopback host '" + host +
+                   "': the key would travel in clear text (set allow_insecure_http to override)");
+  }
+  if (connect_timeout.count() <= 0 || request_timeout.count() <= 0) {
+    return invalid("connect_timeout and request_timeout must be positive");
+  }
+  if (retry.max_retries < 0) return invalid("retry.max_retries must not be negative");
+  return std::nullopt;
+}
+
+Result<ClientOptions> ClientOptions::from_env() {
+  ClientOptions options;
+  const char* key = std::getenv("COMETAPI_KEY");
+  if (key == nullptr || *key == '\0') {
+    return invalid("COMETAPI_KEY is not set: export COMETAPI_KEY=<your CometAPI key>");
+  }
+  options.api_key = key;
+  if (has_control_character(options.api_key)) {
+    return invalid("COMETAPI_KEY contains a control character (CR, LF, tab ...)");
+  }
+  if (const char* base = std::getenv("COMETAPI_BASE_URL"); base != nullptr && *base != '\0') {
+    options.base_url = base;
+  }
+  if (auto error = options.validate()) {
+    error->message = "from the environment: " + error->message;
+    return *error;
+  }
+  return options;
+}
+
+struct CancellationToken::State {
+  std::atomic<bool> cancelled{false};
+  std::mutex mutex;
+  std::condition_variable wake;
+};
+
+CancellationToken::CancellationToken() : state_(std::make_shared<State>()) {}
+
+void CancellationToken::cancel() const {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->cancelled.store(true);
+  }
+  state_->wake.notify_all();
+}
+
+bool CancellationToken::cancelled() const noexcept { return state_->cancelled.load(); }
+
+bool CancellationToken::sleep_for(std::chrono::milliseconds duration) const {
+  std::unique_lock<std::mutex> lock(state_->mutex);
+  return state_->wake.wait_for(lock, duration, [this] { return state_->cancelled.load(); });
+}
+
+}  // namespace cometapi
