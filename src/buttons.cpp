@@ -237,4 +237,34 @@ std::optional<Button> find_button(const Task& task, std::string_view label_or_em
   return std::nullopt;
 }
 
+std::optional<Button> find_button(const Task& task, ButtonKind kind, int index,
+                                  double zoom_factor) {
+  for (const Button& button : task.buttons) {
+    const ButtonAction action = parse_custom_id(button.custom_id);
+    if (action.kind != kind) continue;
+    if (index != 0 && action.index != index) continue;
+    if (zoom_factor != 0 && action.zoom_factor != zoom_factor) continue;
+    return button;
+  }
+  return std::nullopt;
+}
+
+std::optional<Button> find_pan(const Task& task, PanDirection direction) {
+  for (const Button& button : task.buttons) {
+    const ButtonAction action = parse_custom_id(button.custom_id);
+    if (action.kind == ButtonKind::Pan && action.direction == direction) return button;
+  }
+  return std::nullopt;
+}
+
+std::vector<AvailableAction> available_actions(const Task& task) {
+  std::vector<AvailableAction> actions;
+  actions.reserve(task.buttons.size());
+  for (const Button& button : task.buttons) {
+    if (button.custom_id.empty()) continue;
+    actions.push_back({button_name(button), button, parse_custom_id(button.custom_id)});
+  }
+  return actions;
+}
+
 }  // namespace cometapi

@@ -1,6 +1,12 @@
 #include "cometapi/client.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include "client_core.hpp"
 #include "http/curl_transport.hpp"
@@ -412,6 +418,37 @@ Result<std::string> CometClient::download(std::string_view url) const {
   auto response = core_->sender.send(call);
   if (!response) return std::move(response).error();
   return std::move(response->body);
+}
+
+Result<Done> CometClient::download_to_file(std::string_view url, const std::string& path) const {
+  if (path.empty()) return invalid("download path is empty");
+  auto bytes = download(url);
+  if (!bytes) return std::move(bytes).error();
+  // Write beside the target and rename: the rename is atomic, so readers see the old file or the
+  // whole new one, and a failure leaves no partial file behind.
+  std::string temporary = path + ".partXXXXXX";
+  const int fd = mkstemp(temporary.data());
+  if (fd < 0) {
+    return invalid("cannot create a temporary file beside '" + path + "': " + std::strerror(errno));
+  }
+  ::fchmod(fd, 0644);  // mkstemp makes it 0600; an image is not a secret
+  const std::string& data = *bytes;
+  std::size_t written = 0;
+  while (written < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  const bool flushed = written == data.size() && ::fsync(fd) == 0;
+  const int saved_errno = errno;
+  ::close(fd);
+  if (!flushed || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(flushed ? errno : saved_errno);
+    std::remove(temporary.c_str());
+    return invalid("cannot write '" + path + "': " + reason);
+  }
+  return Done{};
 }
 
 }  // namespace cometapi

@@ -1,9 +1,12 @@
 #include "cometapi/waiting.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <functional>
 #include <thread>
 
 #include "cometapi/buttons.hpp"
+#include "cometapi/images.hpp"
 
 namespace cometapi {
 
@@ -158,15 +161,196 @@ Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& optio
   }
 }
 
-Result<Task> TaskPoller::press(std::string_view task_id, std::string_view button) const {
-  auto custom_id = current_custom_id(task_id, button);
-  if (!custom_id) return std::move(custom_id).error();
-  ActionRequest request;
-  request.task_id = std::string(task_id);
-  request.custom_id = std::move(custom_id).value();
-  auto submitted = client_.submit_action(request);
+namespace {
+
+using Finder = std::function<std::optional<Button>(const Task&)>;
+
+std::string status_hint(const Task& task) {
+  if (task.status == TaskStatus::Success) return {};
+  return " (the task is " +
+         (task.status_text.empty() ? std::string("not synced yet") : task.status_text) +
+         "; buttons appear when it is SUCCESS)";
+}
+
+}  // namespace
+
+Result<Task> TaskPoller::complete_modal(const ModalRequest& request) const {
+  auto submitted = client_.submit_modal(request);
   if (!submitted) return std::move(submitted).error();
   return wait(submitted->result);
+}
+
+// Fetches the task, finds the button with `find`, submits the action with its current customId,
+// then waits; a remix MODAL continues through submit_modal when a prompt was given.
+static Result<Task> press_found(const TaskPoller& poller, std::string_view task_id,
+                                const std::string& what, const Finder& find,
+                                const PressOptions& options) {
+  const CometClient& client = poller.client();
+  auto task = client.fetch_task(task_id);
+  if (!task) return std::move(task).error();
+  auto button = find(*task);
+  if (!button || button->custom_id.empty()) {
+    Error error;
+    error.kind = ErrorKind::NotFound;
+    error.message = "task " + task->id + " has no button '" + what + "'" + status_hint(*task) +
+                    "; " + button_list(*task);
+    return error;
+  }
+  ActionRequest request;
+  request.task_id = std::string(task_id);
+  request.custom_id = button->custom_id;
+  request.state = options.state;
+  if (options.enable_remix) request.enable_remix = true;
+  auto submitted = client.submit_action(request);
+  if (!submitted) return std::move(submitted).error();
+  const WaitOptions& wait_options = options.wait ? *options.wait : poller.defaults();
+  auto result = poller.wait(submitted->result, wait_options);
+  if (!result || result->status != TaskStatus::Modal || !options.remix_prompt) return result;
+  ModalRequest modal;
+  modal.task_id = result->id;
+  modal.prompt = options.remix_prompt;
+  modal.state = options.state;
+  auto continued = client.submit_modal(modal);
+  if (!continued) return std::move(continued).error();
+  return poller.wait(continued->result, wait_options);
+}
+
+Result<Task> TaskPoller::press(std::string_view task_id, std::string_view button,
+                               const PressOptions& options) const {
+  const std::string name(button);
+  return press_found(
+      *this, task_id, name, [&name](const Task& task) { return find_button(task, name); }, options);
+}
+
+static Error bad_index(const char* what, int index) {
+  Error error;
+  error.kind = ErrorKind::InvalidArgument;
+  error.message = std::string(what) + " index must be 1 to 4, got " + std::to_string(index);
+  return error;
+}
+
+Result<Task> TaskPoller::upscale(std::string_view task_id, int index,
+                                 const PressOptions& options) const {
+  if (index < 1 || index > 4) return bad_index("upscale", index);
+  return press_found(
+      *this, task_id, "U" + std::to_string(index),
+      [index](const Task& t) { return find_button(t, ButtonKind::Upscale, index); }, options);
+}
+
+Result<Task> TaskPoller::variation(std::string_view task_id, int index,
+                                   const PressOptions& options) const {
+  if (index < 1 || index > 4) return bad_index("variation", index);
+  return press_found(
+      *this, task_id, "V" + std::to_string(index),
+      [index](const Task& t) { return find_button(t, ButtonKind::Variation, index); }, options);
+}
+
+Result<Task> TaskPoller::vary(std::string_view task_id, bool strong,
+                              const PressOptions& options) const {
+  const ButtonKind kind = strong ? ButtonKind::VaryStrong : ButtonKind::VarySubtle;
+  return press_found(
+      *this, task_id, strong ? "Vary (Strong)" : "Vary (Subtle)",
+      [kind](const Task& t) { return find_button(t, kind); }, options);
+}
+
+Result<Task> TaskPoller::reroll(std::string_view task_id, const PressOptions& options) const {
+  return press_found(
+      *this, task_id, "Reroll", [](const Task& t) { return find_button(t, ButtonKind::Reroll); },
+      options);
+}
+
+Result<Task> TaskPoller::zoom_out(std::string_view task_id, double factor,
+                                  const PressOptions& options) const {
+  if (factor != 2.0 && factor != 1.5) {
+    Error error;
+    error.kind = ErrorKind::InvalidArgument;
+    error.message = "zoom out factor must be 2 or 1.5 (use custom_zoom for others), got " +
+                    std::to_string(factor);
+    return error;
+  }
+  return press_found(
+      *this, task_id, factor == 2.0 ? "Zoom Out 2x" : "Zoom Out 1.5x",
+      [factor](const Task& t) { return find_button(t, ButtonKind::ZoomOut, 0, factor); }, options);
+}
+
+Result<Task> TaskPoller::pan(std::string_view task_id, PanDirection direction,
+                             const PressOptions& options) const {
+  static const char* const kNames[] = {"Pan Left", "Pan Right", "Pan Up", "Pan Down"};
+  return press_found(
+      *this, task_id, kNames[static_cast<int>(direction)],
+      [direction](const Task& t) { return find_pan(t, direction); }, options);
+}
+
+// Presses a button that always opens a modal, and returns the MODAL task's id. The gateway answers
+// code 21 once the MODAL task exists; otherwise wait until the task shows MODAL.
+static Result<std::string> open_modal(const TaskPoller& poller, std::string_view task_id,
+                                      ButtonKind kind, const char* what, Task* parent) {
+  const CometClient& client = poller.client();
+  auto task = client.fetch_task(task_id);
+  if (!task) return std::move(task).error();
+  auto button = find_button(*task, kind);
+  if (!button) {
+    Error error;
+    error.kind = ErrorKind::NotFound;
+    error.message = "task " + task->id + " has no button '" + what + "'" + status_hint(*task) +
+                    "; " + button_list(*task);
+    return error;
+  }
+  if (parent) *parent = *task;
+  ActionRequest request;
+  request.task_id = std::string(task_id);
+  request.custom_id = button->custom_id;
+  auto submitted = client.submit_action(request);
+  if (!submitted) return std::move(submitted).error();
+  if (submitted->modal_opened()) return submitted->result;
+  auto modal = poller.wait(submitted->result);
+  if (!modal) return std::move(modal).error();
+  if (modal->status != TaskStatus::Modal) {
+    Error error;
+    error.kind = ErrorKind::ResponseInvalid;
+    error.message = std::string(what) + " on task " + std::string(task_id) +
+                    " did not open a modal (task " + modal->id + " is " + modal->status_text + ")";
+    return error;
+  }
+  return modal->id;
+}
+
+Result<Task> TaskPoller::vary_region(std::string_view task_id, std::string mask_data_uri,
+                                     std::string prompt) const {
+  // Check the mask before anything is pressed, so a bad mask costs nothing.
+  std::string media_type;
+  auto mask = bytes_from_data_uri(mask_data_uri, &media_type);
+  if (!mask || mask->empty() || media_type.rfind("image/", 0) != 0) {
+    return make_error(ErrorKind::InvalidArgument,
+                      "mask must be an image data URI (\"data:image/png;base64,...\"), white = "
+                      "repaint");
+  }
+  auto modal_id = open_modal(*this, task_id, ButtonKind::VaryRegion, "Vary (Region)", nullptr);
+  if (!modal_id) return std::move(modal_id).error();
+  ModalRequest request;
+  request.task_id = *modal_id;
+  request.mask_base64 = std::move(mask_data_uri);
+  request.prompt = std::move(prompt);
+  return complete_modal(request);
+}
+
+Result<Task> TaskPoller::custom_zoom(std::string_view task_id, double factor,
+                                     std::string prompt) const {
+  if (!(factor >= 1.0 && factor <= 2.0)) {
+    return make_error(
+        ErrorKind::InvalidArgument,
+        "custom zoom factor must be between 1.0 and 2.0, got " + std::to_string(factor));
+  }
+  Task parent;
+  auto modal_id = open_modal(*this, task_id, ButtonKind::CustomZoom, "Custom Zoom", &parent);
+  if (!modal_id) return std::move(modal_id).error();
+  if (prompt.empty()) prompt = parent.prompt;
+  char zoom[32];
+  std::snprintf(zoom, sizeof zoom, "%g", factor);
+  ModalRequest request;
+  request.task_id = *modal_id;
+  request.prompt = prompt + " --zoom " + zoom;
+  return complete_modal(request);
 }
 
 }  // namespace cometapi

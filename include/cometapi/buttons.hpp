@@ -56,4 +56,25 @@ std::optional<Button> find_button(const Task& task, std::string_view label_or_em
 /// The button's display name: its label, else the derived name, else its emoji.
 std::string button_name(const Button& button);
 
+/// Finds the first button of `kind`. For Upscale, Variation and Animate `index` must match when it
+/// is non-zero; for ZoomOut `zoom_factor` must match when it is non-zero.
+std::optional<Button> find_button(const Task& task, ButtonKind kind, int index = 0,
+                                  double zoom_factor = 0);
+/// Finds the pan button for `direction`.
+std::optional<Button> find_pan(const Task& task, PanDirection direction);
+
+/// One button a task offers, with what it does.
+struct AvailableAction {
+  std::string name;  ///< button_name(): "U1", "Reroll", "Zoom Out 2x", "Pan Left" ...
+  Button button;
+  ButtonAction action;
+  /// Vary (Region) and Custom Zoom always open a modal that needs more input.
+  bool needs_modal() const noexcept {
+    return action.kind == ButtonKind::VaryRegion || action.kind == ButtonKind::CustomZoom;
+  }
+};
+
+/// What can be pressed on this task, in the service's order.
+std::vector<AvailableAction> available_actions(const Task& task);
+
 }  // namespace cometapi

@@ -70,6 +70,9 @@ class CometClient {
   /// GET of an image URL (e.g. Task::image_url): the bytes. The API key is never sent with it.
   /// Fails with ResponseInvalid past ClientOptions::max_download_bytes.
   Result<std::string> download(std::string_view url) const;
+  /// Downloads into `path`: written to a temporary file beside it and renamed when complete, so a
+  /// failed download never leaves a partial file. Same size limit as download().
+  Result<Done> download_to_file(std::string_view url, const std::string& path) const;
 
  private:
   std::shared_ptr<detail::ClientCore> core_;

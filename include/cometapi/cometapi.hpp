@@ -4,6 +4,7 @@
 #include "cometapi/buttons.hpp"
 #include "cometapi/client.hpp"
 #include "cometapi/error.hpp"
+#include "cometapi/images.hpp"
 #include "cometapi/models.hpp"
 #include "cometapi/options.hpp"
 #include "cometapi/result.hpp"
