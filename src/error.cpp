@@ -1,5 +1,7 @@
 #include "cometapi/error.hpp"
 
+#include <ostream>
+
 namespace cometapi {
 
 const char* to_string(ErrorKind kind) noexcept {
@@ -37,6 +39,8 @@ const char* to_string(ErrorKind kind) noexcept {
   }
   return "Unknown";
 }
+
+std::ostream& operator<<(std::ostream& out, ErrorKind kind) { return out << to_string(kind); }
 
 std::string Error::to_string() const {
   std::string line = cometapi::to_string(kind);

@@ -1,5 +1,7 @@
 #include "cometapi/models.hpp"
 
+#include <ostream>
+
 namespace cometapi {
 
 const char* to_string(TaskStatus status) noexcept {
@@ -36,6 +38,10 @@ TaskStatus parse_task_status(std::string_view text) noexcept {
   if (text == "SUCCESS") return TaskStatus::Success;
   if (text == "CANCEL") return TaskStatus::Cancel;
   return TaskStatus::Unknown;
+}
+
+std::ostream& operator<<(std::ostream& out, TaskStatus status) {
+  return out << (status == TaskStatus::NotSynced ? "(not synced)" : to_string(status));
 }
 
 bool is_terminal(TaskStatus status) noexcept {

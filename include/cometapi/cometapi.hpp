@@ -10,3 +10,4 @@
 #include "cometapi/result.hpp"
 #include "cometapi/version.hpp"
 #include "cometapi/waiting.hpp"
+#include "cometapi/webhook.hpp"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <iosfwd>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -29,6 +30,8 @@ enum class ErrorKind {
 
 /// The enumerator's name, e.g. "RateLimited".
 const char* to_string(ErrorKind kind) noexcept;
+/// Writes to_string(kind) (so test frameworks and logs print names, not numbers).
+std::ostream& operator<<(std::ostream& out, ErrorKind kind);
 
 /// Everything known about one failure. Never contains the API key.
 struct Error {

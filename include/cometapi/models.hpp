@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,8 @@ enum class TaskStatus {
 const char* to_string(TaskStatus status) noexcept;
 /// Parses a wire status; "" is NotSynced, anything unrecognised is Unknown.
 TaskStatus parse_task_status(std::string_view text) noexcept;
+/// Writes the wire name, or "(not synced)" for NotSynced.
+std::ostream& operator<<(std::ostream& out, TaskStatus status);
 /// SUCCESS, FAILURE and CANCEL: the task will not change any more.
 bool is_terminal(TaskStatus status) noexcept;
 

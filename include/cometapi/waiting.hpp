@@ -1,9 +1,16 @@
 // TaskPoller: wait for tasks and press their buttons by name.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cometapi/buttons.hpp"
 #include "cometapi/client.hpp"
@@ -86,6 +93,78 @@ class TaskPoller {
  private:
   CometClient client_;
   WaitOptions defaults_;
+};
+
+/// How a TaskWatcher polls. Value type.
+struct WatchOptions {
+  /// Pause between cycles. The gateway syncs about every 15 s, so a few seconds is plenty.
+  std::chrono::milliseconds interval{5000};
+  /// Ids per list-by-condition request: each cycle costs ceil(pending / chunk_size) requests.
+  std::size_t chunk_size = 100;
+  /// A task watched longer than this ends with DeadlineExceeded.
+  std::chrono::milliseconds timeout{15 * 60 * 1000};
+  /// A task whose status and progress do not change for this long ends with Stalled.
+  std::chrono::milliseconds stall_timeout{5 * 60 * 1000};
+  /// A task missing from this many answers in a row ends with NotFound (list-by-condition drops
+  /// unknown and foreign ids silently).
+  int missing_cycles = 3;
+  /// Called when a task's status or progress changed (from the watching thread).
+  std::function<void(const Task&)> on_progress;
+  /// Called once per task when watching it ends: the SUCCESS or MODAL task, or the Error
+  /// (TaskFailed, DeadlineExceeded, Stalled, NotFound, or a non-transient request error). The
+  /// task id is passed separately because an Error carries none.
+  std::function<void(const std::string& task_id, const Result<Task>& outcome)> on_done;
+  /// Monotonic clock and sleeper; empty means steady_clock and an interruptible real sleep.
+  std::function<std::chrono::steady_clock::time_point()> clock;
+  Sleeper sleeper;
+};
+
+/// Watches many tasks with one list-by-condition request per chunk of ids per cycle, instead of
+/// one fetch per task. Ids can be added while it runs; pending() gives the ids still watched, to be
+/// saved and passed to add() after a restart.
+///
+/// Thread-safe: add(), pending(), stop() may be called from any thread, including from the
+/// callbacks, which run on the thread that drives the cycles (run(), or the one start() made).
+class TaskWatcher {
+ public:
+  explicit TaskWatcher(CometClient client, WatchOptions options = {});
+  /// Stops and joins the background thread, if any. Must not run on that thread (do not destroy
+  /// the watcher from its own callback).
+  ~TaskWatcher();
+  TaskWatcher(const TaskWatcher&) = delete;
+  TaskWatcher& operator=(const TaskWatcher&) = delete;
+
+  /// Starts watching these ids (duplicates and ids already watched are ignored). An invalid id
+  /// ends at once through on_done with InvalidArgument.
+  void add(const std::vector<std::string>& task_ids);
+  void add(std::initializer_list<std::string> task_ids);  // so that add({"1", "2"}) is a list
+  void add(const std::string& task_id);
+
+  /// One cycle on the calling thread: list every pending id (in chunks), report changes and
+  /// ends. Returns the number of ids still pending.
+  std::size_t poll_once();
+  /// Cycles on the calling thread until nothing is pending or stop() is called.
+  void run();
+  /// Runs the cycles on a background thread until stop() (it keeps waiting for new ids when
+  /// nothing is pending).
+  void start();
+  /// Stops the cycles (interrupting the sleep) and joins the background thread. Idempotent.
+  void stop();
+
+  /// The ids still watched.
+  std::vector<std::string> pending() const;
+
+  /// Counters since construction.
+  struct Stats {
+    std::uint64_t cycles = 0;
+    std::uint64_t requests = 0;  ///< list-by-condition requests sent
+    std::uint64_t failed_requests = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace cometapi

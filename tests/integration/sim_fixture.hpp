@@ -43,6 +43,10 @@ class SimTest : public ::testing::Test {
     WaitOptions options;
     testing::FakeCometServer* server = server_.get();
     options.sleeper = [server](std::chrono::milliseconds d) { server->advance(d); };
+    // Deadlines and the stall guard follow the same simulated time.
+    options.clock = [server] {
+      return std::chrono::steady_clock::time_point(std::chrono::milliseconds(server->now_ms()));
+    };
     return options;
   }
 
