@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -68,12 +69,17 @@ std::optional<Error> validate_data_uri(std::string_view text, const std::string&
   }
   const std::string_view payload = text.substr(marker + kMarker.size());
   if (payload.empty()) return invalid(field + " has an empty base64 payload");
-  for (std::size_t i = 0; i < payload.size(); ++i) {
+  // Standard, padded base64 (RFC 4648 §4): what the service decodes.
+  const std::size_t padding = payload.size() - payload.find_last_not_of('=') - 1;
+  for (std::size_t i = 0; i < payload.size() - padding; ++i) {
     const auto c = static_cast<unsigned char>(payload[i]);
-    if (!std::isalnum(c) && c != '+' && c != '/' && c != '=' && c != '-' && c != '_') {
+    if (!std::isalnum(c) && c != '+' && c != '/') {
       return invalid(field + " has a character that is not base64 at payload offset " +
                      std::to_string(i));
     }
+  }
+  if (padding > 2 || payload.size() % 4 != 0) {
+    return invalid(field + " is not padded base64 (its length must be a multiple of 4)");
   }
   return std::nullopt;
 }
@@ -147,6 +153,10 @@ CometClient::CometClient(ClientOptions options)
     settings.proxy = options.proxy;
     settings.ca_file = options.ca_file;
     settings.verify_tls = !options.dangerous_disable_tls_verification;
+    if (options.trace && options.trace_wire) {
+      settings.wire_trace = options.trace;
+      settings.secret = options.api_key;
+    }
     core_ = std::make_shared<ClientCore>(std::move(options),
                                          std::make_shared<detail::CurlTransport>(settings));
   }
@@ -303,7 +313,10 @@ Result<SubmitResult> CometClient::submit_shorten(const ShortenRequest& request) 
 }
 
 Result<SubmitResult> CometClient::submit_video(const VideoRequest& request) const {
-  const bool extend = request.action && *request.action == "extend";
+  const bool extend =
+      request.action && request.action->size() == 6 &&
+      std::equal(request.action->begin(), request.action->end(), "extend",
+                 [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
   if (extend) {
     if (!request.task_id) return invalid("video extend needs task_id");
     if (auto e = detail::validate_task_id(*request.task_id, "task_id")) return *e;

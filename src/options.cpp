@@ -64,6 +64,13 @@ std::optional<Error> ClientOptions::validate() const {
     return invalid("refusing plain http:// to non-loopback host '" + host +
                    "': the key would travel in clear text (set allow_insecure_http to override)");
   }
+  // These end up in headers or curl options: a CR or LF would let them inject a header.
+  if (has_control_character(user_agent_suffix)) {
+    return invalid("user_agent_suffix contains a control character");
+  }
+  if ((proxy && has_control_character(*proxy)) || has_control_character(ca_file)) {
+    return invalid("proxy or ca_file contains a control character");
+  }
   if (connect_timeout.count() <= 0 || request_timeout.count() <= 0) {
     return invalid("connect_timeout and request_timeout must be positive");
   }

@@ -130,13 +130,13 @@ std::string Sender::url_for(const std::string& path) const {
 }
 
 void Sender::redact(Error& error) const {
-  const std::string& key = options_.api_key;
-  if (key.empty()) return;
   for (std::string* text : {&error.message, &error.body, &error.api_type, &error.path}) {
-    for (auto pos = text->find(key); pos != std::string::npos; pos = text->find(key, pos)) {
-      text->replace(pos, key.size(), "[REDACTED]");
-    }
+    *text = redact_secret(std::move(*text), options_.api_key);
   }
+}
+
+void Sender::trace(const std::string& line) const {
+  if (options_.trace) options_.trace(redact_secret(line, options_.api_key));
 }
 
 std::chrono::milliseconds Sender::backoff(int retry) const {
@@ -181,9 +181,23 @@ Result<HttpResponse> Sender::send(const Call& call) const {
   }
 
   const bool submit = call.kind == CallKind::Submit;
+  request.fresh_connection = submit;
   const int max_attempts = 1 + std::max(0, options_.retry.max_retries);
   for (int attempt = 1;; ++attempt) {
+    const auto started = std::chrono::steady_clock::now();
+    if (options_.trace) {
+      trace(call.method + " " + request.url + " (attempt " + std::to_string(attempt) + ")");
+    }
     TransportResult sent = transport_->send(request);
+    if (options_.trace) {
+      const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      trace(sent.response ? "HTTP " + std::to_string(sent.response->status) + " after " +
+                                std::to_string(elapsed.count()) + " ms, " +
+                                std::to_string(sent.response->body.size()) + " bytes"
+                          : "no answer after " + std::to_string(elapsed.count()) +
+                                " ms: " + sent.error.message);
+    }
     Error error;
     bool retryable = false;
     if (sent.response) {
@@ -239,6 +253,9 @@ Result<HttpResponse> Sender::send(const Call& call) const {
     std::chrono::milliseconds delay = backoff(attempt - 1);
     if (error.retry_after && *error.retry_after <= options_.retry.max_retry_after) {
       delay = *error.retry_after;
+    }
+    if (options_.trace) {
+      trace("retrying in " + std::to_string(delay.count()) + " ms after " + error.to_string());
     }
     sleep(delay);
   }

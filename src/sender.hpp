@@ -40,6 +40,8 @@ class Sender {
   std::string url_for(const std::string& path) const;
   /// Removes every occurrence of the API key from the error's texts.
   void redact(Error& error) const;
+  /// Sends a line to ClientOptions::trace, with the key removed.
+  void trace(const std::string& line) const;
 
  private:
   std::chrono::milliseconds backoff(int retry) const;

@@ -146,6 +146,7 @@ struct ActionRequest {
   std::string custom_id;  ///< Required: from that task's latest buttons.
   std::optional<std::string> state;
   std::optional<bool> enable_remix;         ///< Forces remix: the new task goes MODAL.
+  std::optional<bool> strong;               ///< V1-V4: a strong variation (some upstreams).
   std::optional<bool> choose_same_channel;  ///< Prefer the account that ran the parent.
   std::optional<std::string> notify_hook;
   std::optional<AccountFilter> account_filter;
@@ -157,6 +158,7 @@ struct ModalRequest {
   std::string task_id;                     ///< Required: the MODAL task (not its parent).
   std::optional<std::string> prompt;       ///< Custom Zoom: "<prompt> --zoom 2"; Vary Region: text.
   std::optional<std::string> mask_base64;  ///< Vary Region: PNG data URI, white = repaint.
+  std::optional<AccountFilter> account_filter;
   std::optional<std::string> notify_hook;
   std::optional<std::string> state;
   std::string extra_json;
@@ -195,8 +197,8 @@ struct ShortenRequest {
   std::string extra_json;
 };
 
-/// POST /mj/submit/video. A new video needs `image`; an extension needs action "extend", task_id
-/// and index.
+/// POST /mj/submit/video. A new video needs `image`; an extension needs action "extend" (any
+/// case), task_id and index.
 struct VideoRequest {
   std::optional<std::string> prompt;
   std::optional<std::string> image;  ///< First frame: URL or data URI.
@@ -208,6 +210,7 @@ struct VideoRequest {
   std::optional<bool> loop;
   std::optional<std::string> video_type;  ///< e.g. "vid_1.1_i2v_720".
   std::optional<int> batch_size;          ///< 1, 2 or 4.
+  std::optional<AccountFilter> account_filter;
   std::optional<std::string> notify_hook;
   std::optional<std::string> state;
   std::string extra_json;
@@ -229,6 +232,7 @@ struct EditsRequest {
 struct SwapFaceRequest {
   std::string source_base64;  ///< Required: the face, as a data URI.
   std::string target_base64;  ///< Required: the image to put it on, as a data URI.
+  std::optional<AccountFilter> account_filter;
   std::optional<std::string> notify_hook;
   std::optional<std::string> state;
   std::string extra_json;

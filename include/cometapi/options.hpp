@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cometapi/result.hpp"
 
@@ -67,6 +68,13 @@ struct ClientOptions {
   std::string user_agent_suffix;
   /// Allow plain http:// to a host that is not loopback. The key then travels in clear text.
   bool allow_insecure_http = false;
+  /// Receives one line per HTTP attempt, answer and retry decision (method, URL, status, timing),
+  /// and, with trace_wire, curl's own trace of the headers sent and received. The API key is
+  /// replaced by "[REDACTED]" in every line. Called from the calling thread; must be thread-safe
+  /// when the client is shared.
+  std::function<void(std::string_view line)> trace;
+  /// Adds curl's wire-level trace (connection events and header lines, never bodies) to `trace`.
+  bool trace_wire = false;
   /// Turns TLS peer and host verification off. Only for debugging against a test server with a
   /// self-signed certificate: anyone on the path can then read the key.
   bool dangerous_disable_tls_verification = false;

@@ -30,6 +30,14 @@ std::optional<std::string> HttpResponse::header(const std::string& lower_name) c
   return std::nullopt;
 }
 
+std::string redact_secret(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+    text.replace(pos, secret.size(), "[REDACTED]");
+  }
+  return text;
+}
+
 namespace {
 
 struct Handle {
@@ -74,6 +82,25 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
   value = first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
   transfer->response->headers.emplace_back(std::move(name), std::move(value));
   return bytes;
+}
+
+int debug_callback(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+  // Bodies are never traced: they can hold images and prompts. Headers and curl's notes are.
+  if (type != CURLINFO_TEXT && type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT) return 0;
+  const auto* settings = static_cast<const CurlSettings*>(user);
+  const char* prefix = type == CURLINFO_HEADER_OUT  ? "> "
+                       : type == CURLINFO_HEADER_IN ? "< "
+                                                    : "* ";
+  std::string_view chunk(data, size);
+  while (!chunk.empty()) {
+    const auto end = chunk.find('\n');
+    std::string line(chunk.substr(0, end));
+    chunk = end == std::string_view::npos ? std::string_view() : chunk.substr(end + 1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+    if (line.empty()) continue;
+    settings->wire_trace(redact_secret(prefix + line, settings->secret));
+  }
+  return 0;
 }
 
 TransportFailure classify(CURLcode code, long request_size) {
@@ -197,6 +224,12 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
   // Unset: curl reads the proxy environment variables itself. Empty string: no proxy at all.
   if (settings_.proxy) curl_easy_setopt(curl, CURLOPT_PROXY, settings_.proxy->c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (settings_.wire_trace) {
+    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, debug_callback);
+    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &settings_);
+    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+  }
+  if (request.fresh_connection) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
   if (request.follow_redirects) {
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/transport.hpp"
 
@@ -18,7 +20,13 @@ struct CurlSettings {
   std::optional<std::string> proxy;
   std::string ca_file;
   bool verify_tls = true;
+  /// When set, curl's trace (text and header lines) goes here, with `secret` redacted.
+  std::function<void(std::string_view)> wire_trace;
+  std::string secret;
 };
+
+/// Replaces every occurrence of `secret` in `text` with "[REDACTED]".
+std::string redact_secret(std::string text, const std::string& secret);
 
 /// Each easy handle keeps its own connection cache; a handle is used by one thread at a time and
 /// returned to the pool afterwards, so connections stay alive across calls without any cache being

@@ -17,6 +17,10 @@ struct HttpRequest {
   std::string body;
   std::size_t max_response_bytes = 16u << 20;
   bool follow_redirects = false;
+  // Use a new connection. libcurl silently re-sends a request whose reused connection closed
+  // without a byte of answer; for a submit that can create the job twice, so submits never ride
+  // on a reused connection.
+  bool fresh_connection = false;
 };
 
 struct HttpResponse {

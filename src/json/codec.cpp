@@ -215,6 +215,7 @@ Result<std::string> encode(const ActionRequest& request) {
   body["taskId"] = request.task_id;
   body["customId"] = request.custom_id;
   put(body, "enableRemix", request.enable_remix);
+  put(body, "strong", request.strong);
   put(body, "chooseSameChannel", request.choose_same_channel);
   if (request.account_filter) body["accountFilter"] = account_filter_json(*request.account_filter);
   put_common(body, request);
@@ -226,6 +227,7 @@ Result<std::string> encode(const ModalRequest& request) {
   body["taskId"] = request.task_id;
   put(body, "prompt", request.prompt);
   put(body, "maskBase64", request.mask_base64);
+  if (request.account_filter) body["accountFilter"] = account_filter_json(*request.account_filter);
   put_common(body, request);
   return finish(std::move(body), request.extra_json);
 }
@@ -241,8 +243,9 @@ Result<std::string> encode(const BlendRequest& request) {
 
 Result<std::string> encode(const DescribeRequest& request) {
   json body = json::object();
-  put(body, "base64", request.base64);
-  put(body, "link", request.link);
+  // The client accepts an empty alternative as "not given": do not send it either.
+  if (request.base64 && !request.base64->empty()) body["base64"] = *request.base64;
+  if (request.link && !request.link->empty()) body["link"] = *request.link;
   put(body, "language", request.language);
   put_bot_and_filter(body, request);
   put_common(body, request);
@@ -269,6 +272,7 @@ Result<std::string> encode(const VideoRequest& request) {
   put(body, "loop", request.loop);
   put(body, "videoType", request.video_type);
   put(body, "batchSize", request.batch_size);
+  if (request.account_filter) body["accountFilter"] = account_filter_json(*request.account_filter);
   put_common(body, request);
   return finish(std::move(body), request.extra_json);
 }
@@ -287,6 +291,7 @@ Result<std::string> encode(const SwapFaceRequest& request) {
   json body = json::object();
   body["sourceBase64"] = request.source_base64;
   body["targetBase64"] = request.target_base64;
+  if (request.account_filter) body["accountFilter"] = account_filter_json(*request.account_filter);
   put_common(body, request);
   return finish(std::move(body), request.extra_json);
 }

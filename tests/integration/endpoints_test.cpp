@@ -182,18 +182,17 @@ TEST_F(EndpointTest, ImagineWithBannedWordIsBannedPrompt) {
   EXPECT_EQ(server_->submits(), 0);
 }
 
-TEST_F(EndpointTest, ImagineWithUnreadableReferenceImageIsRefusedByTheService) {
-  // Well-formed for the SDK (data:, a media type, base64 characters) but not decodable: the
-  // upstream answers HTTP 200 with code 4.
+TEST_F(EndpointTest, ImagineWithUndecodableReferenceImageNeverLeavesTheClient) {
+  // Unpadded base64 is what the upstream cannot decode (it answers code 4); the SDK checks the
+  // padding itself, so the request is refused before anything is sent.
   ImagineRequest request;
   request.prompt = "a fox";
   request.base64_array = {"data:image/png;base64,abc"};
   auto refused = client_->submit_imagine(request);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().kind, ErrorKind::ApiRefused) << refused.error().to_string();
-  EXPECT_EQ(refused.error().api_code, 4);
-  EXPECT_FALSE(refused.error().message.empty());
-  EXPECT_FALSE(refused.error().maybe_submitted);
+  EXPECT_EQ(refused.error().kind, ErrorKind::InvalidArgument) << refused.error().to_string();
+  EXPECT_NE(refused.error().message.find("base64_array[0]"), std::string::npos);
+  EXPECT_TRUE(server_->journal().empty());
   EXPECT_EQ(server_->submits(), 0);
 }
 
@@ -524,13 +523,22 @@ TEST_F(EndpointTest, DescribeALinkSendsOnlyTheLink) {
   EXPECT_EQ(lines(finished(submitted->result).prompt_en).size(), 4u);
 }
 
-TEST_F(EndpointTest, DescribeWithUndecodableImageIsRefusedByTheService) {
+TEST_F(EndpointTest, DescribeWithUndecodableImageNeverLeavesTheClient) {
   DescribeRequest request;
   request.base64 = "data:image/png;base64,abcde";
   auto refused = client_->submit_describe(request);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().kind, ErrorKind::ApiRefused) << refused.error().to_string();
-  EXPECT_EQ(refused.error().api_code, 4);
+  EXPECT_EQ(refused.error().kind, ErrorKind::InvalidArgument) << refused.error().to_string();
+  EXPECT_TRUE(server_->journal().empty());
+}
+
+// Validation treats an empty `base64` as not given, so the body must leave it out too.
+TEST_F(EndpointTest, DescribeLeavesAnEmptyAlternativeOut) {
+  DescribeRequest request;
+  request.base64 = "";
+  request.link = "https://cdn.example.test/cat.png";
+  ASSERT_TRUE(client_->submit_describe(request).ok());
+  EXPECT_EQ(body_to("/mj/submit/describe"), (json{{"link", "https://cdn.example.test/cat.png"}}));
 }
 
 // ---- POST /mj/submit/shorten ------------------------------------------------------------------
@@ -638,6 +646,18 @@ TEST_F(EndpointTest, VideoExtendRefusalsFromTheService) {
   EXPECT_EQ(server_->submits(), 2);  // the two tasks above, nothing for the refusals
 }
 
+// The service reads `action` ignoring case; so does the SDK's check for an extension.
+TEST_F(EndpointTest, VideoExtendActionIgnoresCase) {
+  const Task first = video("https://cdn.example.test/first.png", 1);
+  VideoRequest request;
+  request.action = "EXTEND";
+  request.task_id = first.id;
+  request.index = 0;
+  auto submitted = client_->submit_video(request);
+  ASSERT_TRUE(submitted.ok()) << submitted.error().to_string();
+  EXPECT_EQ(server_->task(submitted->result)->parent_id, first.id);
+}
+
 // ---- POST /mj/submit/edits --------------------------------------------------------------------
 
 TEST_F(EndpointTest, EditsSendsPromptImageAndMask) {
@@ -689,11 +709,11 @@ TEST_F(EndpointTest, UploadReturnsOneUrlPerImageInOrder) {
   EXPECT_EQ(*second, kGifBytes);
 }
 
-TEST_F(EndpointTest, UploadOfUndecodableImageIsRefusedByTheService) {
+TEST_F(EndpointTest, UploadOfUndecodableImageNeverLeavesTheClient) {
   auto refused = client_->upload_images({"data:image/png;base64,abc"});
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().kind, ErrorKind::ApiRefused) << refused.error().to_string();
-  EXPECT_EQ(refused.error().api_code, 4);
+  EXPECT_EQ(refused.error().kind, ErrorKind::InvalidArgument) << refused.error().to_string();
+  EXPECT_TRUE(server_->journal().empty());
 }
 
 // ---- POST /mj/insight-face/swap ---------------------------------------------------------------

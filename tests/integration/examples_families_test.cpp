@@ -24,8 +24,8 @@ using nlohmann::json;
 
 struct ProcessResult {
   int exit_code = -1;
-  std::string out;               // stdout
-  std::string err;               // stderr
+  std::string out;  // stdout
+  std::string err;  // stderr
   std::vector<std::string> err_lines;
 };
 
@@ -113,8 +113,7 @@ class ExampleFamiliesTest : public test::SimTest {
   // The id in the "task <id>" line of an example's output.
   static std::string task_id_in(const std::string& out) {
     std::smatch match;
-    return std::regex_search(out, match, std::regex("^task ([0-9]{16})$",
-                                                    std::regex::multiline))
+    return std::regex_search(out, match, std::regex("^task ([0-9]{16})$", std::regex::multiline))
                ? match[1].str()
                : std::string();
   }
@@ -174,8 +173,7 @@ TEST_F(ExampleFamiliesTest, DescribeAFilePrintsFourSuggestions) {
   for (const std::string& line : suggestions) EXPECT_GT(line.size(), 10u) << line;
   const json body = last_body("/mj/submit/describe");
   ASSERT_TRUE(body.is_object()) << body;
-  EXPECT_EQ(body.at("base64").get<std::string>().rfind("data:image/png;base64,iVBORw0KGgo", 0),
-            0u)
+  EXPECT_EQ(body.at("base64").get<std::string>().rfind("data:image/png;base64,iVBORw0KGgo", 0), 0u)
       << body;
   EXPECT_FALSE(body.contains("link"));
 }
@@ -184,7 +182,8 @@ TEST_F(ExampleFamiliesTest, DescribeAUrlSendsTheLink) {
   ProcessResult r = run(COMETAPI_DESCRIBE_EXE, {"https://cdn.example.test/photo.jpg"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_EQ(split_lines(r.out).size(), 4u) << describe(r);
-  EXPECT_EQ(last_body("/mj/submit/describe"), (json{{"link", "https://cdn.example.test/photo.jpg"}}));
+  EXPECT_EQ(last_body("/mj/submit/describe"),
+            (json{{"link", "https://cdn.example.test/photo.jpg"}}));
 }
 
 TEST_F(ExampleFamiliesTest, DescribeRefusesAFileThatIsNotAnImage) {
@@ -240,8 +239,8 @@ TEST_F(ExampleFamiliesTest, VideoFromAFilePrintsFourVideoUrls) {
   ASSERT_FALSE(id.empty()) << describe(r);
   std::string expected = "task " + id + "\n";
   for (int i = 0; i < 4; ++i) {
-    expected += "video " + server_->base_url() + "/mj/video/" + id + "/" + std::to_string(i) +
-                ".mp4\n";
+    expected +=
+        "video " + server_->base_url() + "/mj/video/" + id + "/" + std::to_string(i) + ".mp4\n";
   }
   EXPECT_EQ(r.out, expected);
   const json body = last_body("/mj/submit/video");
@@ -272,7 +271,8 @@ TEST_F(ExampleFamiliesTest, EveryExampleNeedsTheKey) {
       {COMETAPI_BLEND_EXE, {png, png}},
       {COMETAPI_VIDEO_EXE, {png}}};
   for (const auto& [exe, args] : runs) {
-    ProcessResult r = run(exe, args, "env -u COMETAPI_KEY COMETAPI_BASE_URL=" + server_->base_url());
+    ProcessResult r =
+        run(exe, args, "env -u COMETAPI_KEY COMETAPI_BASE_URL=" + server_->base_url());
     EXPECT_EQ(r.exit_code, 1) << exe << "\n" << describe(r);
     ASSERT_EQ(r.err_lines.size(), 1u) << exe << "\n" << describe(r);
     EXPECT_NE(r.err.find("COMETAPI_KEY"), std::string::npos) << r.err;

@@ -285,6 +285,19 @@ TEST_F(ValidationRule, DataUriWithCharactersThatAreNotBase64) {
   EXPECT_TRUE(Refused(client().submit_imagine(request), {"base64_array[0]", "not base64"}));
 }
 
+TEST_F(ValidationRule, DataUriThatIsNotPaddedStandardBase64) {
+  ImagineRequest request;
+  request.prompt = "a fox";
+  request.base64_array = {"data:image/png;base64,abc"};
+  EXPECT_TRUE(Refused(client().submit_imagine(request), {"base64_array[0]", "padded"}));
+  request.base64_array = {"data:image/png;base64,ab-_"};  // the URL-safe alphabet
+  EXPECT_TRUE(Refused(client().submit_imagine(request), {"base64_array[0]", "not base64"}));
+  request.base64_array = {"data:image/png;base64,a==="};
+  EXPECT_TRUE(Refused(client().submit_imagine(request), {"base64_array[0]"}));
+  request.base64_array = {"data:image/png;base64,ab=c"};  // padding only at the end
+  EXPECT_TRUE(Refused(client().submit_imagine(request), {"base64_array[0]", "not base64"}));
+}
+
 // ---- common fields ----------------------------------------------------------------------------
 
 TEST_F(ValidationRule, StateLongerThan255Characters) {
