@@ -132,9 +132,23 @@ std::size_t TaskWatcher::poll_once() {
     ++s.stats.requests;
     if (!listed) {
       ++s.stats.failed_requests;
-      if (transient(listed.error())) continue;
+      const bool retry_later = transient(listed.error());
       for (const std::string& id : chunk) {
-        if (s.pending.erase(id)) events.push_back({id, std::nullopt, Result<Task>(listed.error())});
+        auto it = s.pending.find(id);
+        if (it == s.pending.end()) continue;
+        if (retry_later) {
+          // An outage must not keep a task forever: its deadline still runs.
+          if (now - it->second.added < s.options.timeout) continue;
+          events.push_back(
+              {id, std::nullopt,
+               Result<Task>(make_error(ErrorKind::DeadlineExceeded,
+                                       "task " + id + " did not finish within " +
+                                           std::to_string(s.options.timeout.count()) +
+                                           " ms; last error: " + listed.error().to_string()))});
+        } else {
+          events.push_back({id, std::nullopt, Result<Task>(listed.error())});
+        }
+        s.pending.erase(it);
       }
       continue;
     }

@@ -1,4 +1,5 @@
-// Buttons: what a customId means, and finding the button a user names.
+/// \file
+/// Buttons: what a customId means, and finding the button a user names.
 #pragma once
 
 #include <optional>
@@ -29,10 +30,20 @@ enum class ButtonKind {
   Unknown,          ///< Anything else (describe picks, bookmarks, future buttons).
 };
 
+/// Which way a pan button extends the image.
 enum class PanDirection { Left, Right, Up, Down };
+/// \var cometapi::PanDirection::Left
+/// ⬅️ (`pan_left`)
+/// \var cometapi::PanDirection::Right
+/// ➡️ (`pan_right`)
+/// \var cometapi::PanDirection::Up
+/// ⬆️ (`pan_up`)
+/// \var cometapi::PanDirection::Down
+/// ⬇️ (`pan_down`)
 
 /// The meaning of one customId.
 struct ButtonAction {
+  /// What the button does; Unknown for shapes this SDK does not recognise.
   ButtonKind kind = ButtonKind::Unknown;
   int index = 0;           ///< 1-4 for Upscale/Variation; the video index for Animate.
   double zoom_factor = 0;  ///< 2.0 or 1.5 for ZoomOut.
@@ -40,7 +51,7 @@ struct ButtonAction {
   std::string hash;  ///< The Midjourney job id inside the customId, when present.
 };
 
-/// Parses a customId such as "MJ::JOB::upsample::2::<hash>". Never fails: unrecognised shapes
+/// Parses a customId such as `MJ::JOB::upsample::2::<hash>`. Never fails: unrecognised shapes
 /// give ButtonKind::Unknown.
 ButtonAction parse_custom_id(std::string_view custom_id);
 
@@ -66,7 +77,9 @@ std::optional<Button> find_pan(const Task& task, PanDirection direction);
 /// One button a task offers, with what it does.
 struct AvailableAction {
   std::string name;  ///< button_name(): "U1", "Reroll", "Zoom Out 2x", "Pan Left" ...
+  /// The button as the task lists it (its custom_id is what submit_action needs).
   Button button;
+  /// parse_custom_id() of its customId.
   ButtonAction action;
   /// Vary (Region) and Custom Zoom always open a modal that needs more input.
   bool needs_modal() const noexcept {

@@ -1,4 +1,5 @@
-// CometClient: one method per endpoint of the Midjourney API.
+/// \file
+/// CometClient: one method per endpoint of the Midjourney API.
 #pragma once
 
 #include <memory>
@@ -37,6 +38,7 @@ class CometClient {
   /// create(ClientOptions::from_env()).
   static Result<CometClient> from_env();
 
+  /// The options this client was made with.
   const ClientOptions& options() const noexcept;
 
   /// POST /mj/submit/imagine. Fails with InvalidArgument on an empty prompt, BannedPrompt on code

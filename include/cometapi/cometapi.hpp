@@ -1,4 +1,11 @@
-// Umbrella header: everything a user of the SDK needs. Includes neither curl nor nlohmann/json.
+/// \file
+/// Umbrella header: everything a user of the SDK needs. Includes neither curl nor nlohmann/json.
+/// The simulator is separate: cometapi/testing/fake_server.hpp.
+
+/// \namespace cometapi
+/// The SDK: CometClient and its request and result types, Result and Error, the button helpers,
+/// TaskPoller and TaskWatcher, and the webhook helpers. What is public and stable is listed in
+/// docs/public-api.md; the nested namespace `detail` is not part of it.
 #pragma once
 
 #include "cometapi/buttons.hpp"

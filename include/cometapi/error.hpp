@@ -1,4 +1,6 @@
-// Errors: one type for every failure the SDK reports.
+/// \file
+/// Errors: one type, Error, for every failure the SDK reports, and the Exception that
+/// Result<T>::value() throws.
 #pragma once
 
 #include <chrono>
@@ -11,8 +13,11 @@ namespace cometapi {
 
 /// What went wrong, coarse enough to branch on.
 enum class ErrorKind {
-  Connection,        ///< DNS, connect, TLS, or the connection dropped.
-  Timeout,           ///< The transfer timed out (connect, total or low-speed guard), or HTTP 408.
+  /// No HTTP answer: DNS, connect (a connect timeout included), TLS or proxy failure, or the
+  /// connection dropped.
+  Connection,
+  /// Sent, but no full answer in time (request_timeout, low-speed guard), or HTTP 408.
+  Timeout,
   InvalidArgument,   ///< Refused by the SDK before anything was sent.
   Authentication,    ///< HTTP 401: the key is missing, wrong or revoked.
   PermissionDenied,  ///< HTTP 403.
@@ -35,6 +40,7 @@ std::ostream& operator<<(std::ostream& out, ErrorKind kind);
 
 /// Everything known about one failure. Never contains the API key.
 struct Error {
+  /// What went wrong; the one field to branch on.
   ErrorKind kind = ErrorKind::Connection;
   int http_status = 0;   ///< 0 when no HTTP answer was received.
   int api_code = 0;      ///< The body's numeric `code`, 0 when absent or not a number.
@@ -57,7 +63,9 @@ struct Error {
 /// Thrown only by Result<T>::value() on a failed result; carries the Error.
 class Exception : public std::runtime_error {
  public:
+  /// Wraps `error`; what() is error.to_string().
   explicit Exception(Error error);
+  /// The Error that made Result<T>::value() throw.
   const Error& error() const noexcept { return error_; }
 
  private:

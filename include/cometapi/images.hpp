@@ -1,4 +1,5 @@
-// Image input helpers: data URIs from files or bytes, with the format checked by its magic bytes.
+/// \file
+/// Image input helpers: data URIs from files or bytes, with the format checked by its magic bytes.
 #pragma once
 
 #include <cstddef>

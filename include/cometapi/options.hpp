@@ -1,4 +1,5 @@
-// Configuration: ClientOptions, RetryOptions, WaitOptions, CancellationToken.
+/// \file
+/// Configuration: ClientOptions, RetryOptions, WaitOptions, CancellationToken.
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,15 @@ struct Task;
 /// Turbo `/mj-turbo/mj`.
 enum class Mode { Default, Fast, Relax, Turbo };
 
+/// \var cometapi::Mode::Default
+/// Plain `/mj/...`: the gateway's default speed (fast, as far as is known).
+/// \var cometapi::Mode::Fast
+/// `/mj-fast/mj/...`
+/// \var cometapi::Mode::Relax
+/// `/mj-relax/mj/...`
+/// \var cometapi::Mode::Turbo
+/// `/mj-turbo/mj/...`
+
 /// Sleeps for the given duration. Injectable so that tests never sleep for real.
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
@@ -28,6 +38,7 @@ struct RetryOptions {
   int max_retries = 2;
   /// Backoff before retry n (0-based): min(initial_backoff * 2^n, max_backoff) * (1 - 0.25 * U).
   std::chrono::milliseconds initial_backoff{500};
+  /// Cap on the computed backoff.
   std::chrono::milliseconds max_backoff{8000};
   /// A server's `retry-after-ms` / `Retry-After` is honoured when it is at most this long;
   /// a longer one falls back to the computed backoff.
@@ -48,17 +59,21 @@ struct ClientOptions {
   /// Scheme, host and optional port, no trailing path. Plain http:// is accepted only for a
   /// loopback host unless allow_insecure_http is set.
   std::string base_url = "https://api.cometapi.com";
+  /// Speed mode: the path prefix of every call except download().
   Mode mode = Mode::Default;
+  /// Time allowed to connect (DNS, TCP and TLS) for one HTTP attempt.
   std::chrono::milliseconds connect_timeout{5000};
   /// Total time for one HTTP attempt.
   std::chrono::milliseconds request_timeout{60000};
   /// Abort an attempt whose transfer stays below low_speed_bytes per second for low_speed_time.
   std::chrono::milliseconds low_speed_time{30000};
+  /// See low_speed_time.
   long low_speed_bytes = 1;
   /// Largest JSON answer accepted (bytes); a larger one fails with ResponseInvalid.
   std::size_t max_response_bytes = 16u << 20;
   /// Largest download accepted by download() (bytes).
   std::size_t max_download_bytes = 64u << 20;
+  /// How failed calls are retried (see RetryOptions and docs/retries.md).
   RetryOptions retry;
   /// Unset: follow the environment (http_proxy, https_proxy, no_proxy). Empty: no proxy at all.
   std::optional<std::string> proxy;
@@ -92,9 +107,11 @@ struct ClientOptions {
 /// Lets one thread cancel a wait running in another. Copies share one state. Thread-safe.
 class CancellationToken {
  public:
+  /// A token that is not cancelled, with a state of its own.
   CancellationToken();
   /// Requests cancellation; wakes any wait sleeping on this token.
   void cancel() const;
+  /// True once cancel() was called on this token or a copy of it.
   bool cancelled() const noexcept;
   /// Sleeps up to `duration`; returns early (true) when cancelled.
   bool sleep_for(std::chrono::milliseconds duration) const;

@@ -1,4 +1,5 @@
-// Result<T>: a value or an Error.
+/// \file
+/// Result<T>: a value or an Error, and Done for calls that return nothing.
 #pragma once
 
 #include <type_traits>
@@ -18,10 +19,14 @@ class Result {
   static_assert(!std::is_same_v<T, Error>, "Result<Error> is ambiguous");
 
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
+  /// A success holding `value` (implicit, so a function returning Result<T> can return a T).
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  /// A failure holding `error` (implicit, so a function can return an Error).
   Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
+  /// True when the Result holds a value.
   bool ok() const noexcept { return data_.index() == 0; }
+  /// ok(), so that `if (result)` reads naturally.
   explicit operator bool() const noexcept { return ok(); }
 
   /// The value; throws cometapi::Exception carrying the Error when !ok().
@@ -29,17 +34,20 @@ class Result {
     check();
     return std::get<0>(data_);
   }
+  /// The value; throws cometapi::Exception carrying the Error when !ok().
   const T& value() const& {
     check();
     return std::get<0>(data_);
   }
+  /// The value, moved out; throws cometapi::Exception carrying the Error when !ok().
   T&& value() && {
     check();
     return std::get<0>(std::move(data_));
   }
 
-  /// The error. Precondition: !ok() (checked: calling it on a success is undefined otherwise).
+  /// The error. Precondition: !ok(); on a success std::get throws std::bad_variant_access.
   const Error& error() const& { return std::get<1>(data_); }
+  /// The error, moved out. Precondition: !ok().
   Error&& error() && { return std::get<1>(std::move(data_)); }
 
   /// The value, or `fallback` when !ok().
@@ -48,9 +56,13 @@ class Result {
     return ok() ? std::get<0>(data_) : static_cast<T>(std::forward<U>(fallback));
   }
 
+  /// value(): throws cometapi::Exception when !ok().
   T& operator*() & { return value(); }
+  /// value(): throws cometapi::Exception when !ok().
   const T& operator*() const& { return value(); }
+  /// &value(): throws cometapi::Exception when !ok().
   T* operator->() { return &value(); }
+  /// &value(): throws cometapi::Exception when !ok().
   const T* operator->() const { return &value(); }
 
  private:

@@ -1,4 +1,6 @@
-// TaskPoller: wait for tasks and press their buttons by name.
+/// \file
+/// Waiting: TaskPoller waits for one task and presses its buttons by name; TaskWatcher watches
+/// many tasks with list-by-condition.
 #pragma once
 
 #include <chrono>
@@ -35,6 +37,8 @@ struct PressOptions {
 /// Polls tasks through a CometClient. Thread-safe (it holds only a client copy and options).
 class TaskPoller {
  public:
+  /// A poller over `client` (a cheap copy sharing its connections) that waits with `defaults`
+  /// unless a call passes other WaitOptions.
   explicit TaskPoller(CometClient client, WaitOptions defaults = {});
 
   /// Fetches the task afresh and returns the customId its latest buttons carry for `button`
@@ -47,6 +51,7 @@ class TaskPoller {
   /// Stalled, Cancelled, or a non-transient fetch error (NotFound, Authentication ...). Transient
   /// fetch errors (connection, timeout, 5xx, 429, malformed answer) are retried until the deadline.
   Result<Task> wait(std::string_view task_id) const;
+  /// wait(task_id) with these options instead of the poller's defaults.
   Result<Task> wait(std::string_view task_id, const WaitOptions& options) const;
 
   /// Presses `button` (label, emoji or derived name) on a finished task: fetches it, finds the
@@ -87,7 +92,9 @@ class TaskPoller {
   /// Continues a task waiting in MODAL (request.task_id = the MODAL task) and waits for it.
   Result<Task> complete_modal(const ModalRequest& request) const;
 
+  /// The client the poller sends through.
   const CometClient& client() const noexcept { return client_; }
+  /// The WaitOptions used when a call passes none.
   const WaitOptions& defaults() const noexcept { return defaults_; }
 
  private:
@@ -116,6 +123,7 @@ struct WatchOptions {
   std::function<void(const std::string& task_id, const Result<Task>& outcome)> on_done;
   /// Monotonic clock and sleeper; empty means steady_clock and an interruptible real sleep.
   std::function<std::chrono::steady_clock::time_point()> clock;
+  /// Replaces the sleep between cycles (tests inject a fake one); see clock.
   Sleeper sleeper;
 };
 
@@ -127,6 +135,8 @@ struct WatchOptions {
 /// callbacks, which run on the thread that drives the cycles (run(), or the one start() made).
 class TaskWatcher {
  public:
+  /// A watcher over `client` (a cheap copy sharing its connections). Nothing runs until add()
+  /// and then poll_once(), run() or start().
   explicit TaskWatcher(CometClient client, WatchOptions options = {});
   /// Stops and joins the background thread, if any. Must not run on that thread (do not destroy
   /// the watcher from its own callback).
@@ -137,7 +147,9 @@ class TaskWatcher {
   /// Starts watching these ids (duplicates and ids already watched are ignored). An invalid id
   /// ends at once through on_done with InvalidArgument.
   void add(const std::vector<std::string>& task_ids);
+  /// add() of a braced list of ids.
   void add(std::initializer_list<std::string> task_ids);  // so that add({"1", "2"}) is a list
+  /// add() of one id.
   void add(const std::string& task_id);
 
   /// One cycle on the calling thread: list every pending id (in chunks), report changes and
@@ -156,10 +168,13 @@ class TaskWatcher {
 
   /// Counters since construction.
   struct Stats {
+    /// Cycles run (poll_once() calls, by you or by run() / start()).
     std::uint64_t cycles = 0;
     std::uint64_t requests = 0;  ///< list-by-condition requests sent
+    /// Requests that ended in an Error (transient ones included).
     std::uint64_t failed_requests = 0;
   };
+  /// The counters so far.
   Stats stats() const;
 
  private:

@@ -1,4 +1,5 @@
-// notifyHook callbacks: parse them, and route them to whoever waits for them.
+/// \file
+/// notifyHook callbacks: parse them, and route them to whoever waits for them.
 #pragma once
 
 #include <functional>
@@ -26,15 +27,21 @@ Result<Task> parse_webhook(std::string_view body);
 /// Handlers run on the dispatching thread, outside the router's lock.
 class WebhookRouter {
  public:
+  /// Receives the parsed (unconfirmed) task of a callback.
   using Handler = std::function<void(const Task&)>;
 
+  /// A router with no handlers.
   WebhookRouter();
 
   /// Calls `handler` for every callback whose task carries this state, until forget_state().
+  /// Registering the same state again replaces the handler.
   void on_state(std::string state, Handler handler);
-  /// Calls `handler` for every callback about this task id, until forget_task().
+  /// Calls `handler` for every callback about this task id, until forget_task(). Registering
+  /// the same id again replaces the handler.
   void on_task(std::string task_id, Handler handler);
+  /// Removes the handler registered for this state, if any.
   void forget_state(const std::string& state);
+  /// Removes the handler registered for this task id, if any.
   void forget_task(const std::string& task_id);
 
   /// Parses `body` and calls the handlers registered for its task id and its state (each at most

@@ -154,6 +154,16 @@ TEST_F(SimTest, OneClientKeepsOneConnectionAlive) {
   EXPECT_EQ(server_->connections_accepted(), 1);
 }
 
+TEST_F(SimTest, SubmitsNeverRideOnAReusedConnection) {
+  // libcurl re-sends a request whose reused connection closed without an answer; for a submit that
+  // could create a second job, so each submit opens its own connection. Reads reuse them.
+  const std::string first = imagine("fresh 1");
+  ASSERT_TRUE(client_->fetch_task(first).ok());
+  const std::string second = imagine("fresh 2");
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(client_->fetch_task(second).ok());
+  EXPECT_EQ(server_->connections_accepted(), 2);
+}
+
 TEST_F(SimTest, ThreadsShareOneClient) {
   const std::string id = imagine("threads");
   std::vector<std::thread> threads;

@@ -141,6 +141,23 @@ TEST(TaskWatcher, TransientErrorsAreRiddenOutPermanentOnesEndTheChunk) {
   EXPECT_EQ(watcher.poll_once(), 0u);
 }
 
+TEST(TaskWatcher, AnOutageStillEndsTasksAtTheirDeadline) {
+  ClientOptions client_options = test::unit_options(std::make_shared<std::vector<milliseconds>>());
+  client_options.retry.max_retries = 0;
+  UnitClient unit(client_options);
+  std::chrono::steady_clock::time_point now{};
+  Outcomes outcomes;
+  WatchOptions options = options_for(outcomes, &now);
+  options.interval = milliseconds(1000);
+  options.timeout = milliseconds(3500);
+  TaskWatcher watcher(unit.client, options);
+  watcher.add("1");
+  for (int i = 0; i < 10; ++i) unit.transport->fail(detail::TransportFailure::NotSent, "down");
+  watcher.run();  // returns: the deadline ends the task although no answer ever came
+  EXPECT_EQ(outcomes.errors["1"], ErrorKind::DeadlineExceeded);
+  EXPECT_LE(unit.transport->request_count(), 5u);
+}
+
 TEST(TaskWatcher, InvalidIdsEndAtOnceAndDuplicatesAreIgnored) {
   UnitClient unit;
   std::chrono::steady_clock::time_point now{};
