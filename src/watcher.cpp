@@ -112,12 +112,23 @@ std::size_t TaskWatcher::poll_once() {
   State& s = *state_;
   std::vector<std::string> ids;
   std::vector<Event> events;
+  // Callbacks run without the lock (they may call add(), pending() or stop()), after each chunk,
+  // so a cycle over many tasks never holds more than one chunk of results at a time.
+  const auto deliver = [&s, &events] {
+    for (const Event& event : events) {
+      if (event.progress && s.options.on_progress) s.options.on_progress(*event.progress);
+      if (event.outcome && s.options.on_done) s.options.on_done(event.id, *event.outcome);
+    }
+    events.clear();
+  };
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     ++s.stats.cycles;
     events.swap(s.early);
+    ids.reserve(s.pending.size());
     for (const auto& entry : s.pending) ids.push_back(entry.first);
   }
+  deliver();
 
   for (std::size_t begin = 0; begin < ids.size(); begin += s.options.chunk_size) {
     const std::vector<std::string> chunk(
@@ -128,7 +139,7 @@ std::size_t TaskWatcher::poll_once() {
     auto listed = s.client.list_tasks(chunk);
     const Clock::time_point now = s.now();
 
-    std::lock_guard<std::mutex> lock(s.mutex);
+    std::unique_lock<std::mutex> lock(s.mutex);
     ++s.stats.requests;
     if (!listed) {
       ++s.stats.failed_requests;
@@ -150,6 +161,8 @@ std::size_t TaskWatcher::poll_once() {
         }
         s.pending.erase(it);
       }
+      lock.unlock();
+      deliver();
       continue;
     }
     std::unordered_map<std::string, Task*> by_id;
@@ -175,7 +188,7 @@ std::size_t TaskWatcher::poll_once() {
         if (!watched.seen || *watched.seen != seen) {
           watched.seen = seen;
           watched.last_change = now;
-          events.push_back({id, task, std::nullopt});
+          if (s.options.on_progress) events.push_back({id, task, std::nullopt});
         }
         if (task.status == TaskStatus::Success || task.status == TaskStatus::Modal) {
           outcome = Result<Task>(std::move(task));
@@ -202,13 +215,10 @@ std::size_t TaskWatcher::poll_once() {
         events.push_back({id, std::nullopt, std::move(outcome)});
       }
     }
+    lock.unlock();
+    deliver();
   }
 
-  // Callbacks run without the lock: they may call add(), pending() or stop().
-  for (const Event& event : events) {
-    if (event.progress && s.options.on_progress) s.options.on_progress(*event.progress);
-    if (event.outcome && s.options.on_done) s.options.on_done(event.id, *event.outcome);
-  }
   std::lock_guard<std::mutex> lock(s.mutex);
   return s.pending.size();
 }

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace cometapi::detail {
@@ -42,6 +43,7 @@ namespace {
 
 struct Handle {
   CURL* curl = nullptr;
+  bool configured = false;  // the options that never change are set once per handle
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -65,22 +67,22 @@ size_t write_body(char* data, size_t size, size_t count, void* user) {
 size_t write_header(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t bytes = size * count;
-  std::string line(data, bytes);
+  std::string_view line(data, bytes);
   if (line.rfind("HTTP/", 0) == 0) {
     // A new status line (redirect, 100-continue): only the last response's headers count.
     transfer->response->headers.clear();
     return bytes;
   }
   const auto colon = line.find(':');
-  if (colon == std::string::npos) return bytes;
-  std::string name = line.substr(0, colon);
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::string value = line.substr(colon + 1);
+  if (colon == std::string_view::npos) return bytes;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
   const auto first = value.find_first_not_of(" \t");
   const auto last = value.find_last_not_of(" \t\r\n");
-  value = first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
-  transfer->response->headers.emplace_back(std::move(name), std::move(value));
+  value =
+      first == std::string_view::npos ? std::string_view() : value.substr(first, last - first + 1);
+  transfer->response->headers.emplace_back(std::move(name), std::string(value));
   return bytes;
 }
 
@@ -191,8 +193,6 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
     return result;
   }
   CURL* curl = handle->curl;
-  // reset() clears the options of the previous call but keeps the live connections.
-  curl_easy_reset(curl);
   handle->error_buffer[0] = '\0';
 
   HttpResponse response;
@@ -205,47 +205,57 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
   // curl adds "Expect: 100-continue" to larger POSTs, which costs a round trip for nothing here.
   headers = curl_slist_append(headers, "Expect:");
 
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle->error_buffer);
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(settings_.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.request_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, settings_.low_speed_bytes);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
-                   std::max(1L, static_cast<long>(settings_.low_speed_time.count() / 1000)));
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, settings_.verify_tls ? 1L : 0L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, settings_.verify_tls ? 2L : 0L);
-  if (!settings_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
-  // Unset: curl reads the proxy environment variables itself. Empty string: no proxy at all.
-  if (settings_.proxy) curl_easy_setopt(curl, CURLOPT_PROXY, settings_.proxy->c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  if (settings_.wire_trace) {
-    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, debug_callback);
-    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &settings_);
-    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
-  }
-  if (request.fresh_connection) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
-  if (request.follow_redirects) {
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+  if (!handle->configured) {
+    // Set once: what is the same for every call of this transport. The handle is never reset,
+    // so its connections, DNS cache and TLS sessions stay alive between calls.
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle->error_buffer);
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(settings_.connect_timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(settings_.request_timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, settings_.low_speed_bytes);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                     std::max(1L, static_cast<long>(settings_.low_speed_time.count() / 1000)));
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, settings_.verify_tls ? 1L : 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, settings_.verify_tls ? 2L : 0L);
+    if (!settings_.ca_file.empty()) {
+      curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
+    }
+    // Unset: curl reads the proxy environment variables itself. Empty string: no proxy at all.
+    if (settings_.proxy) curl_easy_setopt(curl, CURLOPT_PROXY, settings_.proxy->c_str());
+    if (settings_.wire_trace) {
+      curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, debug_callback);
+      curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &settings_);
+      curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+    }
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, write_header);
+    handle->configured = true;
   }
+  // Per call: everything that differs between calls is set every time, never left over.
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, request.fresh_connection ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
   if (request.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-  } else if (request.method != "GET") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
+                     request.method == "GET" ? nullptr : request.method.c_str());
   }
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, write_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
 
   const CURLcode code = curl_easy_perform(curl);
@@ -266,6 +276,9 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
   }
   // Drop references to this call's buffers before the handle goes back to the pool.
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, nullptr);
   curl_slist_free_all(headers);
   pool_->release(handle);
   return result;

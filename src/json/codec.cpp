@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
 
 namespace cometapi::detail {
 
@@ -147,22 +149,6 @@ std::string raw_object(const json& object, const char* key) {
   auto it = object.find(key);
   if (it == object.end() || !it->is_object()) return {};
   return it->dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// A list of URLs: ["u", ...] or [{"url": "u"}, ...]; null or anything else is empty.
-std::vector<std::string> url_list(const json& object, const char* key) {
-  std::vector<std::string> urls;
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_array()) return urls;
-  for (const json& item : *it) {
-    if (item.is_object()) {
-      std::string url = json_string(item, "url");
-      if (!url.empty()) urls.push_back(std::move(url));
-    } else if (item.is_string()) {
-      urls.push_back(item.get<std::string>());
-    }
-  }
-  return urls;
 }
 
 Result<json> parse_body(std::string_view body) {
@@ -355,48 +341,202 @@ Result<std::vector<std::string>> decode_upload(std::string_view body) {
   return urls;
 }
 
-Task task_from_json(const json& object) {
-  Task task;
-  task.id = json_string(object, "id");
-  task.action = json_string(object, "action");
-  task.custom_id = json_string(object, "customId");
-  task.bot_type = json_string(object, "botType");
-  task.prompt = json_string(object, "prompt");
-  task.prompt_en = json_string(object, "promptEn");
-  task.description = json_string(object, "description");
-  task.state = json_string(object, "state");
-  task.status_text = json_string(object, "status");
-  task.status = parse_task_status(task.status_text);
-  if (auto it = object.find("progress"); it != object.end()) task.progress = parse_percent(*it);
-  task.submit_time = json_int64(object, "submitTime");
-  task.start_time = json_int64(object, "startTime");
-  task.finish_time = json_int64(object, "finishTime");
-  task.image_url = json_string(object, "imageUrl");
-  task.video_url = json_string(object, "videoUrl");
-  task.video_urls = url_list(object, "videoUrls");
-  task.image_urls = url_list(object, "imageUrls");
-  task.fail_reason = json_string(object, "failReason");
-  task.mask_base64 = json_string(object, "maskBase64");
-  task.parent_id = json_string(object, "parentId");
-  task.seed = json_string(object, "seed");
-  if (auto it = object.find("buttons"); it != object.end() && it->is_array()) {
-    for (const json& item : *it) {
-      if (!item.is_object()) continue;
-      Button button;
-      button.custom_id = json_string(item, "customId");
-      button.emoji = json_string(item, "emoji");
-      button.label = json_string(item, "label");
-      button.type = clamp_int(json_int64(item, "type"));
-      button.style = clamp_int(json_int64(item, "style"));
-      task.buttons.push_back(std::move(button));
+namespace {
+
+// The fields of a task and of a button, so each member of an object is looked at once.
+enum class TaskField {
+  kId,
+  kAction,
+  kCustomId,
+  kBotType,
+  kPrompt,
+  kPromptEn,
+  kDescription,
+  kState,
+  kStatus,
+  kProgress,
+  kSubmitTime,
+  kStartTime,
+  kFinishTime,
+  kImageUrl,
+  kVideoUrl,
+  kVideoUrls,
+  kImageUrls,
+  kFailReason,
+  kMaskBase64,
+  kParentId,
+  kSeed,
+  kButtons,
+  kProperties
+};
+
+const std::unordered_map<std::string_view, TaskField>& task_fields() {
+  static const std::unordered_map<std::string_view, TaskField> fields = {
+      {"id", TaskField::kId},
+      {"action", TaskField::kAction},
+      {"customId", TaskField::kCustomId},
+      {"botType", TaskField::kBotType},
+      {"prompt", TaskField::kPrompt},
+      {"promptEn", TaskField::kPromptEn},
+      {"description", TaskField::kDescription},
+      {"state", TaskField::kState},
+      {"status", TaskField::kStatus},
+      {"progress", TaskField::kProgress},
+      {"submitTime", TaskField::kSubmitTime},
+      {"startTime", TaskField::kStartTime},
+      {"finishTime", TaskField::kFinishTime},
+      {"imageUrl", TaskField::kImageUrl},
+      {"videoUrl", TaskField::kVideoUrl},
+      {"videoUrls", TaskField::kVideoUrls},
+      {"imageUrls", TaskField::kImageUrls},
+      {"failReason", TaskField::kFailReason},
+      {"maskBase64", TaskField::kMaskBase64},
+      {"parentId", TaskField::kParentId},
+      {"seed", TaskField::kSeed},
+      {"buttons", TaskField::kButtons},
+      {"properties", TaskField::kProperties},
+  };
+  return fields;
+}
+
+// Moves a string out of the tree (it is about to be thrown away); other types as any_string.
+std::string take_string(json& value) {
+  if (value.is_string()) return std::move(value.get_ref<std::string&>());
+  return any_string(value);
+}
+
+std::vector<std::string> take_urls(json& value) {
+  std::vector<std::string> urls;
+  if (!value.is_array()) return urls;
+  urls.reserve(value.size());
+  for (json& item : value) {
+    if (item.is_object()) {
+      auto url = item.find("url");
+      if (url != item.end()) {
+        std::string text = take_string(*url);
+        if (!text.empty()) urls.push_back(std::move(text));
+      }
+    } else if (item.is_string()) {
+      urls.push_back(std::move(item.get_ref<std::string&>()));
     }
   }
-  if (auto it = object.find("properties"); it != object.end() && it->is_object()) {
-    task.properties.final_prompt = json_string(*it, "finalPrompt");
-    task.properties.final_zh_prompt = json_string(*it, "finalZhPrompt");
-    task.properties.raw_json = raw_object(object, "properties");
+  return urls;
+}
+
+Button take_button(json& item) {
+  Button button;
+  for (auto& [key, value] : item.get_ref<json::object_t&>()) {
+    if (key == "customId") {
+      button.custom_id = take_string(value);
+    } else if (key == "emoji") {
+      button.emoji = take_string(value);
+    } else if (key == "label") {
+      button.label = take_string(value);
+    } else if (key == "type") {
+      button.type = clamp_int(any_int64(value));
+    } else if (key == "style") {
+      button.style = clamp_int(any_int64(value));
+    }
   }
+  return button;
+}
+
+Task take_task(json& object) {
+  Task task;
+  const auto& fields = task_fields();
+  for (auto& [key, value] : object.get_ref<json::object_t&>()) {
+    const auto field = fields.find(key);
+    if (field == fields.end()) continue;  // unknown fields are ignored
+    switch (field->second) {
+      case TaskField::kId:
+        task.id = take_string(value);
+        break;
+      case TaskField::kAction:
+        task.action = take_string(value);
+        break;
+      case TaskField::kCustomId:
+        task.custom_id = take_string(value);
+        break;
+      case TaskField::kBotType:
+        task.bot_type = take_string(value);
+        break;
+      case TaskField::kPrompt:
+        task.prompt = take_string(value);
+        break;
+      case TaskField::kPromptEn:
+        task.prompt_en = take_string(value);
+        break;
+      case TaskField::kDescription:
+        task.description = take_string(value);
+        break;
+      case TaskField::kState:
+        task.state = take_string(value);
+        break;
+      case TaskField::kStatus:
+        task.status_text = take_string(value);
+        break;
+      case TaskField::kProgress:
+        task.progress = parse_percent(value);
+        break;
+      case TaskField::kSubmitTime:
+        task.submit_time = any_int64(value);
+        break;
+      case TaskField::kStartTime:
+        task.start_time = any_int64(value);
+        break;
+      case TaskField::kFinishTime:
+        task.finish_time = any_int64(value);
+        break;
+      case TaskField::kImageUrl:
+        task.image_url = take_string(value);
+        break;
+      case TaskField::kVideoUrl:
+        task.video_url = take_string(value);
+        break;
+      case TaskField::kVideoUrls:
+        task.video_urls = take_urls(value);
+        break;
+      case TaskField::kImageUrls:
+        task.image_urls = take_urls(value);
+        break;
+      case TaskField::kFailReason:
+        task.fail_reason = take_string(value);
+        break;
+      case TaskField::kMaskBase64:
+        task.mask_base64 = take_string(value);
+        break;
+      case TaskField::kParentId:
+        task.parent_id = take_string(value);
+        break;
+      case TaskField::kSeed:
+        task.seed = take_string(value);
+        break;
+      case TaskField::kButtons:
+        if (value.is_array()) {
+          task.buttons.reserve(value.size());
+          for (json& item : value) {
+            if (item.is_object()) task.buttons.push_back(take_button(item));
+          }
+        }
+        break;
+      case TaskField::kProperties:
+        if (value.is_object()) {
+          task.properties.raw_json = value.dump(-1, ' ', false, json::error_handler_t::replace);
+          task.properties.final_prompt = json_string(value, "finalPrompt");
+          task.properties.final_zh_prompt = json_string(value, "finalZhPrompt");
+        }
+        break;
+    }
+  }
+  task.status = parse_task_status(task.status_text);
   return task;
+}
+
+}  // namespace
+
+Task task_from_json(const json& object) {
+  json copy = object;
+  return copy.is_object() ? take_task(copy) : Task{};
 }
 
 Result<Task> decode_task(std::string_view body) {
@@ -410,7 +550,7 @@ Result<Task> decode_task(std::string_view body) {
     return error;
   }
   if (!parsed->is_object()) return response_invalid("task is not a JSON object");
-  Task task = task_from_json(*parsed);
+  Task task = take_task(*parsed);
   if (task.id.empty()) return response_invalid("task has no 'id'");
   return task;
 }
@@ -422,8 +562,8 @@ Result<std::vector<Task>> decode_task_list(std::string_view body) {
   if (parsed->is_null()) return tasks;
   if (!parsed->is_array()) return response_invalid("task list is not a JSON array");
   tasks.reserve(parsed->size());
-  for (const json& item : *parsed) {
-    if (item.is_object()) tasks.push_back(task_from_json(item));
+  for (json& item : *parsed) {
+    if (item.is_object()) tasks.push_back(take_task(item));
   }
   return tasks;
 }

@@ -71,9 +71,11 @@ class FakeCometServer::Impl {
     auto server = std::make_unique<httplib::Server>();
     server->set_tcp_nodelay(true);  // else Nagle meets delayed ACK: ~40 ms per loopback request
     // httplib's default sets SO_REUSEPORT, which would let two servers share a port silently.
-    server->set_socket_options([](socket_t sock) {
+    auto listener = std::make_shared<socket_t>(INVALID_SOCKET);
+    server->set_socket_options([listener](socket_t sock) {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+      *listener = sock;
     });
     server->set_keep_alive_max_count(100000);
     server->set_keep_alive_timeout(30);
@@ -104,7 +106,7 @@ class FakeCometServer::Impl {
                                  {"type", "comet_api_error"},
                                  {"code", "simulator_error"}}}}
                               .dump(),
-                          "application/json");
+                          detail::kJsonType);
         });
 
     int port = -1;
@@ -117,6 +119,9 @@ class FakeCometServer::Impl {
       throw std::runtime_error("FakeCometServer: cannot bind 127.0.0.1:" +
                                std::to_string(options_.port) + ": " + std::strerror(errno));
     }
+    // cpp-httplib listens with a backlog of 5: a burst of clients (8 threads submitting at once)
+    // overflows it and each overflow stalls a connect for 200 ms. Listening again raises it.
+    if (*listener != INVALID_SOCKET) ::listen(*listener, SOMAXCONN);
     port_ = port;
     {
       std::lock_guard<std::mutex> stop_lock(stop_mu_);
@@ -269,7 +274,7 @@ class FakeCometServer::Impl {
       out = Json{{"error", "unknown control endpoint " + req.method + " " + req.path}};
     }
     res.status = status;
-    res.set_content(out.dump(), "application/json");
+    res.set_content(out.dump(), detail::kJsonType);
   }
 
   std::map<std::string, int> requests_by_path() const {

@@ -25,7 +25,7 @@ Reply Simulation::fetch(const Call& call, const std::string& id) {
   SimTask* t = find_owned(call.key, id);
   if (t == nullptr) return gateway_error("task_no_found");
   Reply r = json_reply(task_json(*t, call.base_url, now_locked()));
-  r.content_type = "application/json";
+  r.content_type = kJsonType;
   return r;
 }
 
@@ -61,7 +61,7 @@ Reply Simulation::list_by_condition(const Call& call) {
   Json out = Json::array();
   for (const SimTask* t : found) out.push_back(task_json(*t, call.base_url, now));
   Reply r = json_reply(out);
-  r.content_type = "application/json";
+  r.content_type = kJsonType;
   return r;
 }
 

@@ -23,6 +23,10 @@
 
 namespace cometapi::testing::detail {
 
+// What the gateway (Gin) sends. A bare "application/json" would also make cpp-httplib compress
+// every answer with brotli at its highest quality, which costs a millisecond or more per request.
+inline constexpr const char* kJsonType = "application/json; charset=utf-8";
+
 // The gateway serializes Go structs, so keys come in declaration order; ordered_json keeps ours
 // in the same order, which makes answers easy to compare with the docs by eye.
 using Json = nlohmann::ordered_json;
