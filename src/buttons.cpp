@@ -36,7 +36,16 @@ bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
 
-int to_int(std::string_view text) { return std::atoi(std::string(text).c_str()); }
+// A small non-negative decimal, or -1: customId numbers are 0-100, never anything huge.
+int to_int(std::string_view text) {
+  if (text.empty() || text.size() > 6) return -1;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
 
 // Trims spaces and drops U+FE0F (emoji presentation selector), so "⬅️" and "⬅" compare equal.
 std::string normalise(std::string_view text) {
@@ -211,7 +220,8 @@ ButtonAction parse_custom_id(std::string_view custom_id) {
     action.kind = ButtonKind::VaryRegion;
     action.hash = std::string(part(3));
   }
-  if (action.kind == ButtonKind::Unknown) action.hash.clear();
+  if (action.kind == ButtonKind::Unknown) return ButtonAction{};
+  if (action.index < 0) action.index = 0;
   return action;
 }
 

@@ -67,6 +67,12 @@ std::optional<Error> validate_data_uri(std::string_view text, const std::string&
   if (mime.empty() || mime.find('/') == std::string_view::npos) {
     return invalid(field + " has no media type (expected e.g. \"data:image/png;base64,\")");
   }
+  for (char c : mime) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!std::isalnum(u) && std::string_view("/+-.;=_").find(c) == std::string_view::npos) {
+      return invalid(field + " has a character that cannot be in a media type");
+    }
+  }
   const std::string_view payload = text.substr(marker + kMarker.size());
   if (payload.empty()) return invalid(field + " has an empty base64 payload");
   // Standard, padded base64 (RFC 4648 §4): what the service decodes.

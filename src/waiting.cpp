@@ -1,6 +1,7 @@
 #include "cometapi/waiting.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <thread>
@@ -113,10 +114,12 @@ Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& optio
     if (cancelled()) return make_error(ErrorKind::Cancelled, "wait for task " + id + " cancelled");
     // Even when the sleep ran into the deadline, one last fetch may find the task finished.
 
-    interval =
-        std::min(options.max_interval,
-                 milliseconds(static_cast<long long>(static_cast<double>(interval.count()) *
-                                                     std::max(1.0, options.backoff_factor))));
+    // In doubles, capped before the conversion: any factor the caller sets stays defined.
+    const double grown =
+        static_cast<double>(interval.count()) *
+        std::max(1.0, std::isnan(options.backoff_factor) ? 1.0 : options.backoff_factor);
+    interval = milliseconds(
+        static_cast<long long>(std::min(grown, static_cast<double>(options.max_interval.count()))));
     next_delay = interval;
 
     auto fetched = client_.fetch_task(id);

@@ -119,6 +119,14 @@ std::string any_string(const json& value) {
   return {};
 }
 
+// Converting a double outside int64's range is undefined behaviour: clamp first.
+std::int64_t clamp_to_int64(double number) {
+  if (std::isnan(number)) return 0;
+  if (number >= 9.2e18) return std::numeric_limits<std::int64_t>::max();
+  if (number <= -9.2e18) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(number);
+}
+
 std::int64_t any_int64(const json& value) {
   if (value.is_number_integer() || value.is_number_unsigned()) {
     return value.is_number_unsigned()
@@ -127,10 +135,7 @@ std::int64_t any_int64(const json& value) {
                      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())))
                : value.get<std::int64_t>();
   }
-  if (value.is_number_float()) {
-    const double number = value.get<double>();
-    return std::isfinite(number) ? static_cast<std::int64_t>(number) : 0;
-  }
+  if (value.is_number_float()) return clamp_to_int64(value.get<double>());
   if (value.is_string()) {
     const std::string& text = value.get_ref<const std::string&>();
     return std::strtoll(text.c_str(), nullptr, 10);
@@ -151,7 +156,36 @@ std::string raw_object(const json& object, const char* key) {
   return it->dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// Deeper nesting than any real answer has. Printing a tree recurses once per level, so a hostile
+// body (a webhook comes from anyone) nested 100,000 deep would otherwise overflow the stack.
+constexpr int kMaxDepth = 64;
+
+bool too_deep(std::string_view body) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 Result<json> parse_body(std::string_view body) {
+  if (too_deep(body)) {
+    return response_invalid("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
   json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     return response_invalid(body.empty() ? "empty response body" : "response is not valid JSON");
@@ -177,8 +211,7 @@ int parse_percent(const json& value) {
   std::int64_t percent = 0;
   if (value.is_string()) {
     // "45%", " 45 %", "45.5%": the leading number counts; "" is 0.
-    percent = static_cast<std::int64_t>(
-        std::strtod(value.get_ref<const std::string&>().c_str(), nullptr));
+    percent = clamp_to_int64(std::strtod(value.get_ref<const std::string&>().c_str(), nullptr));
   } else {
     percent = any_int64(value);
   }
@@ -283,7 +316,7 @@ Result<std::string> encode(const SwapFaceRequest& request) {
 }
 
 std::string encode_upload(const std::vector<std::string>& data_uris) {
-  return json{{"base64Array", data_uris}}.dump();
+  return json{{"base64Array", data_uris}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string encode_ids(const std::vector<std::string>& task_ids) {
@@ -570,6 +603,7 @@ Result<std::vector<Task>> decode_task_list(std::string_view body) {
 
 ErrorEnvelope decode_error_envelope(std::string_view body) {
   ErrorEnvelope envelope;
+  if (too_deep(body)) return envelope;
   json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (!parsed.is_object()) return envelope;
   // {"error": {"message", "type", "code"}} (OpenAI style) or {"error": "text"}.

@@ -140,3 +140,20 @@ TEST(ButtonName, LabelThenDerivedThenEmoji) {
 
 }  // namespace
 }  // namespace cometapi
+
+namespace cometapi {
+namespace {
+
+TEST(ParseCustomId, UnknownCarriesNothingAndNumbersNeverOverflow) {
+  const ButtonAction seven = parse_custom_id("MJ::JOB::upsample::7::h");
+  EXPECT_EQ(seven.kind, ButtonKind::Unknown);
+  EXPECT_EQ(seven.index, 0);
+  EXPECT_TRUE(seven.hash.empty());
+  EXPECT_EQ(parse_custom_id("MJ::JOB::upsample::99999999999999999999::h").kind,
+            ButtonKind::Unknown);
+  EXPECT_EQ(parse_custom_id("MJ::Outpaint::99999999999::1::h").kind, ButtonKind::Unknown);
+  EXPECT_EQ(parse_custom_id("MJ::JOB::animate_high::-3::h").index, 0);
+}
+
+}  // namespace
+}  // namespace cometapi

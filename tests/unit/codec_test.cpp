@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace cometapi {
@@ -304,6 +305,46 @@ TEST(ErrorEnvelope, AllThreeShapes) {
   EXPECT_EQ(openai.code, 0);
 
   EXPECT_FALSE(detail::decode_error_envelope("<html>502 Bad Gateway</html>").recognised);
+}
+
+}  // namespace
+}  // namespace cometapi
+
+// Inputs the fuzzers found (tests/fuzz/regressions): each was undefined behaviour or a crash.
+namespace cometapi {
+namespace {
+
+TEST(FuzzRegressions, HugeNumbersAreClampedNotUndefined) {
+  auto task = detail::decode_task(
+      R"({"id":"1","submitTime":1e19,"startTime":-1e300,"finishTime":1e300,"progress":"1e300%"})");
+  ASSERT_TRUE(task.ok());
+  EXPECT_EQ(task->submit_time, std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(task->start_time, std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(task->progress, 100);
+  auto nan = detail::decode_task(R"({"id":"1","progress":"nan%"})");
+  ASSERT_TRUE(nan.ok());
+  EXPECT_EQ(nan->progress, 0);
+}
+
+TEST(FuzzRegressions, DeeplyNestedBodiesAreRefusedNotRecursedInto) {
+  const std::string deep = R"({"id":"1","properties":{"a":)" + std::string(100000, '[') +
+                           std::string(100000, ']') + "}}";
+  auto task = detail::decode_task(deep);
+  ASSERT_FALSE(task.ok());
+  EXPECT_EQ(task.error().kind, ErrorKind::ResponseInvalid);
+  EXPECT_NE(task.error().message.find("nested"), std::string::npos);
+  EXPECT_FALSE(detail::decode_submit(deep).ok());
+  EXPECT_FALSE(detail::decode_error_envelope(deep).recognised);
+  // Brackets inside strings do not count.
+  const std::string quoted = R"({"id":"1","prompt":")" + std::string(1000, '[') + R"("})";
+  EXPECT_TRUE(detail::decode_task(quoted).ok());
+}
+
+TEST(FuzzRegressions, InvalidUtf8NeverThrowsWhenEncoding) {
+  EXPECT_NO_THROW(detail::encode_upload({"data:image/png;base64,\xFF\xFE"}));
+  ImagineRequest imagine;
+  imagine.prompt = "caf\xE9";  // Latin-1, not UTF-8
+  EXPECT_TRUE(detail::encode(imagine).ok());
 }
 
 }  // namespace

@@ -209,3 +209,25 @@ TEST(Retry, DisabledWithZeroRetries) {
 
 }  // namespace
 }  // namespace cometapi
+
+namespace cometapi {
+namespace {
+
+TEST(RetryAfter, AbsurdValuesAreClampedToAWeek) {
+  const auto now = std::chrono::system_clock::now();
+  const std::chrono::milliseconds week(7LL * 24 * 3600 * 1000);
+  for (const auto& header : std::vector<std::pair<std::string, std::string>>{
+           {"retry-after-ms", "1e300"},
+           {"retry-after", "1e300"},
+           {"retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"}}) {
+    detail::HttpResponse response;
+    response.headers = {header};
+    EXPECT_EQ(detail::retry_after_from(response, now), week) << header.second;
+  }
+  detail::HttpResponse past;
+  past.headers = {{"retry-after", "Wed, 21 Oct 1007 07:28:00 GMT"}};
+  EXPECT_EQ(detail::retry_after_from(past, now), std::chrono::milliseconds(0));
+}
+
+}  // namespace
+}  // namespace cometapi

@@ -298,6 +298,11 @@ TEST_F(ValidationRule, DataUriThatIsNotPaddedStandardBase64) {
   EXPECT_TRUE(Refused(client().submit_imagine(request), {"base64_array[0]", "not base64"}));
 }
 
+TEST_F(ValidationRule, DataUriWithAMediaTypeThatIsNotOne) {
+  // Found by the fuzzer: bytes that are not text in the media type made the JSON encoder throw.
+  EXPECT_TRUE(Refused(client().upload_images({"data:a/\xFF;base64,AAAA"}), {"media type"}));
+}
+
 // ---- common fields ----------------------------------------------------------------------------
 
 TEST_F(ValidationRule, StateLongerThan255Characters) {
