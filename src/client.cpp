@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "client_core.hpp"
+#include "error_support.hpp"
 #include "http/curl_transport.hpp"
 #include "json/codec.hpp"
 
@@ -24,12 +25,7 @@ namespace detail {
 
 namespace {
 
-Error invalid(std::string message) {
-  Error error;
-  error.kind = ErrorKind::InvalidArgument;
-  error.message = std::move(message);
-  return error;
-}
+using detail::invalid_argument;
 
 std::string printable(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -42,13 +38,15 @@ std::string printable(char c) {
 }  // namespace
 
 std::optional<Error> validate_task_id(std::string_view task_id, const char* field) {
-  if (task_id.empty()) return invalid(std::string(field) + " is empty");
-  if (task_id.size() > 64) return invalid(std::string(field) + " is longer than 64 characters");
+  if (task_id.empty()) return invalid_argument(std::string(field) + " is empty");
+  if (task_id.size() > 64)
+    return invalid_argument(std::string(field) + " is longer than 64 characters");
   for (std::size_t i = 0; i < task_id.size(); ++i) {
     const auto c = static_cast<unsigned char>(task_id[i]);
     if (!std::isalnum(c) && c != '-' && c != '_') {
-      return invalid(std::string(field) + " contains " + printable(task_id[i]) + " at position " +
-                     std::to_string(i) + "; ids are letters, digits, '-' and '_' only");
+      return invalid_argument(std::string(field) + " contains " + printable(task_id[i]) +
+                              " at position " + std::to_string(i) +
+                              "; ids are letters, digits, '-' and '_' only");
     }
   }
   return std::nullopt;
@@ -57,35 +55,36 @@ std::optional<Error> validate_task_id(std::string_view task_id, const char* fiel
 std::optional<Error> validate_data_uri(std::string_view text, const std::string& field) {
   constexpr std::string_view kMarker = ";base64,";
   if (text.rfind("data:", 0) != 0) {
-    return invalid(field + " is not a data URI (expected \"data:image/png;base64,...\")");
+    return invalid_argument(field + " is not a data URI (expected \"data:image/png;base64,...\")");
   }
   const auto marker = text.find(kMarker);
   if (marker == std::string_view::npos) {
-    return invalid(field + " is not a base64 data URI (missing \";base64,\")");
+    return invalid_argument(field + " is not a base64 data URI (missing \";base64,\")");
   }
   const std::string_view mime = text.substr(5, marker - 5);
   if (mime.empty() || mime.find('/') == std::string_view::npos) {
-    return invalid(field + " has no media type (expected e.g. \"data:image/png;base64,\")");
+    return invalid_argument(field +
+                            " has no media type (expected e.g. \"data:image/png;base64,\")");
   }
   for (char c : mime) {
     const auto u = static_cast<unsigned char>(c);
     if (!std::isalnum(u) && std::string_view("/+-.;=_").find(c) == std::string_view::npos) {
-      return invalid(field + " has a character that cannot be in a media type");
+      return invalid_argument(field + " has a character that cannot be in a media type");
     }
   }
   const std::string_view payload = text.substr(marker + kMarker.size());
-  if (payload.empty()) return invalid(field + " has an empty base64 payload");
+  if (payload.empty()) return invalid_argument(field + " has an empty base64 payload");
   // Standard, padded base64 (RFC 4648 §4): what the service decodes.
   const std::size_t padding = payload.size() - payload.find_last_not_of('=') - 1;
   for (std::size_t i = 0; i < payload.size() - padding; ++i) {
     const auto c = static_cast<unsigned char>(payload[i]);
     if (!std::isalnum(c) && c != '+' && c != '/') {
-      return invalid(field + " has a character that is not base64 at payload offset " +
-                     std::to_string(i));
+      return invalid_argument(field + " has a character that is not base64 at payload offset " +
+                              std::to_string(i));
     }
   }
   if (padding > 2 || payload.size() % 4 != 0) {
-    return invalid(field + " is not padded base64 (its length must be a multiple of 4)");
+    return invalid_argument(field + " is not padded base64 (its length must be a multiple of 4)");
   }
   return std::nullopt;
 }
@@ -94,12 +93,7 @@ std::optional<Error> validate_data_uri(std::string_view text, const std::string&
 
 namespace {
 
-Error invalid(std::string message) {
-  Error error;
-  error.kind = ErrorKind::InvalidArgument;
-  error.message = std::move(message);
-  return error;
-}
+using detail::invalid_argument;
 
 bool blank(std::string_view text) {
   for (char c : text) {
@@ -111,13 +105,14 @@ bool blank(std::string_view text) {
 std::optional<Error> validate_common(const std::optional<std::string>& notify_hook,
                                      const std::optional<std::string>& state) {
   if (notify_hook) {
-    if (notify_hook->size() > 2000) return invalid("notify_hook is longer than 2000 characters");
+    if (notify_hook->size() > 2000)
+      return invalid_argument("notify_hook is longer than 2000 characters");
     if (!notify_hook->empty() && notify_hook->rfind("https://", 0) != 0 &&
         notify_hook->rfind("http://", 0) != 0) {
-      return invalid("notify_hook must be an http:// or https:// URL");
+      return invalid_argument("notify_hook must be an http:// or https:// URL");
     }
   }
-  if (state && state->size() > 255) return invalid("state is longer than 255 characters");
+  if (state && state->size() > 255) return invalid_argument("state is longer than 255 characters");
   return std::nullopt;
 }
 
@@ -134,7 +129,7 @@ std::optional<Error> validate_images(const std::vector<std::string>& images, con
 std::optional<Error> validate_image_ref(const std::string& image, const char* field) {
   if (image.rfind("data:", 0) == 0) return detail::validate_data_uri(image, field);
   if (image.rfind("https://", 0) == 0 || image.rfind("http://", 0) == 0) return std::nullopt;
-  return invalid(std::string(field) + " must be an http(s) URL or a data URI");
+  return invalid_argument(std::string(field) + " must be an http(s) URL or a data URI");
 }
 
 void fill(Error& error, const Call& call, const HttpResponse& response) {
@@ -266,7 +261,7 @@ Call get(std::string path) {
 }  // namespace
 
 Result<SubmitResult> CometClient::submit_imagine(const ImagineRequest& request) const {
-  if (blank(request.prompt)) return invalid("prompt is empty");
+  if (blank(request.prompt)) return invalid_argument("prompt is empty");
   if (auto e = validate_images(request.base64_array, "base64_array")) return *e;
   if (auto e = validate_common(request.notify_hook, request.state)) return *e;
   return submit(*core_, "/mj/submit/imagine", detail::encode(request));
@@ -275,7 +270,7 @@ Result<SubmitResult> CometClient::submit_imagine(const ImagineRequest& request) 
 Result<SubmitResult> CometClient::submit_action(const ActionRequest& request) const {
   if (auto e = detail::validate_task_id(request.task_id, "task_id")) return *e;
   if (blank(request.custom_id))
-    return invalid("custom_id is empty: take it from the task's buttons");
+    return invalid_argument("custom_id is empty: take it from the task's buttons");
   if (auto e = validate_common(request.notify_hook, request.state)) return *e;
   return submit(*core_, "/mj/submit/action", detail::encode(request));
 }
@@ -292,7 +287,8 @@ Result<SubmitResult> CometClient::submit_modal(const ModalRequest& request) cons
 Result<SubmitResult> CometClient::submit_blend(const BlendRequest& request) const {
   const auto count = request.base64_array.size();
   if (count < 2 || count > 5) {
-    return invalid("blend needs 2 to 5 images in base64_array, got " + std::to_string(count));
+    return invalid_argument("blend needs 2 to 5 images in base64_array, got " +
+                            std::to_string(count));
   }
   if (auto e = validate_images(request.base64_array, "base64_array")) return *e;
   if (auto e = validate_common(request.notify_hook, request.state)) return *e;
@@ -302,18 +298,19 @@ Result<SubmitResult> CometClient::submit_blend(const BlendRequest& request) cons
 Result<SubmitResult> CometClient::submit_describe(const DescribeRequest& request) const {
   const bool has_image = request.base64.has_value() && !request.base64->empty();
   const bool has_link = request.link.has_value() && !request.link->empty();
-  if (has_image == has_link) return invalid("describe needs exactly one of base64 and link");
+  if (has_image == has_link)
+    return invalid_argument("describe needs exactly one of base64 and link");
   if (has_image) {
     if (auto e = detail::validate_data_uri(*request.base64, "base64")) return *e;
   } else if (request.link->rfind("https://", 0) != 0 && request.link->rfind("http://", 0) != 0) {
-    return invalid("link must be an http:// or https:// URL");
+    return invalid_argument("link must be an http:// or https:// URL");
   }
   if (auto e = validate_common(request.notify_hook, request.state)) return *e;
   return submit(*core_, "/mj/submit/describe", detail::encode(request));
 }
 
 Result<SubmitResult> CometClient::submit_shorten(const ShortenRequest& request) const {
-  if (blank(request.prompt)) return invalid("prompt is empty");
+  if (blank(request.prompt)) return invalid_argument("prompt is empty");
   if (auto e = validate_common(request.notify_hook, request.state)) return *e;
   return submit(*core_, "/mj/submit/shorten", detail::encode(request));
 }
@@ -324,13 +321,13 @@ Result<SubmitResult> CometClient::submit_video(const VideoRequest& request) cons
       std::equal(request.action->begin(), request.action->end(), "extend",
                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
   if (extend) {
-    if (!request.task_id) return invalid("video extend needs task_id");
+    if (!request.task_id) return invalid_argument("video extend needs task_id");
     if (auto e = detail::validate_task_id(*request.task_id, "task_id")) return *e;
-    if (!request.index) return invalid("video extend needs index");
-    if (*request.index < 0) return invalid("video index must not be negative");
+    if (!request.index) return invalid_argument("video extend needs index");
+    if (*request.index < 0) return invalid_argument("video index must not be negative");
   } else {
     if (!request.image || request.image->empty()) {
-      return invalid("video needs image (or action \"extend\" with task_id and index)");
+      return invalid_argument("video needs image (or action \"extend\" with task_id and index)");
     }
   }
   if (request.image && !request.image->empty()) {
@@ -341,15 +338,15 @@ Result<SubmitResult> CometClient::submit_video(const VideoRequest& request) cons
   }
   if (request.batch_size && *request.batch_size != 1 && *request.batch_size != 2 &&
       *request.batch_size != 4) {
-    return invalid("batch_size must be 1, 2 or 4");
+    return invalid_argument("batch_size must be 1, 2 or 4");
   }
   if (auto e = validate_common(request.notify_hook, request.state)) return *e;
   return submit(*core_, "/mj/submit/video", detail::encode(request));
 }
 
 Result<SubmitResult> CometClient::submit_edits(const EditsRequest& request) const {
-  if (blank(request.prompt)) return invalid("prompt is empty");
-  if (request.image.empty()) return invalid("edits needs image");
+  if (blank(request.prompt)) return invalid_argument("prompt is empty");
+  if (request.image.empty()) return invalid_argument("edits needs image");
   if (auto e = validate_image_ref(request.image, "image")) return *e;
   if (request.mask_base64) {
     if (auto e = detail::validate_data_uri(*request.mask_base64, "mask_base64")) return *e;
@@ -360,7 +357,7 @@ Result<SubmitResult> CometClient::submit_edits(const EditsRequest& request) cons
 
 Result<SubmitResult> CometClient::swap_face(const SwapFaceRequest& request) const {
   if (request.source_base64.empty() || request.target_base64.empty()) {
-    return invalid("face swap needs both source_base64 and target_base64");
+    return invalid_argument("face swap needs both source_base64 and target_base64");
   }
   if (auto e = detail::validate_data_uri(request.source_base64, "source_base64")) return *e;
   if (auto e = detail::validate_data_uri(request.target_base64, "target_base64")) return *e;
@@ -370,7 +367,7 @@ Result<SubmitResult> CometClient::swap_face(const SwapFaceRequest& request) cons
 
 Result<std::vector<std::string>> CometClient::upload_images(
     const std::vector<std::string>& data_uris) const {
-  if (data_uris.empty()) return invalid("upload needs at least one image");
+  if (data_uris.empty()) return invalid_argument("upload needs at least one image");
   if (auto e = validate_images(data_uris, "data_uris")) return *e;
   if (core_->config_error) return *core_->config_error;
   Call call;
@@ -424,11 +421,11 @@ Result<std::string> CometClient::download(std::string_view url) const {
   const std::string text(url);
   const bool https = text.rfind("https://", 0) == 0;
   if (!https && text.rfind("http://", 0) != 0) {
-    return invalid("download URL must be http:// or https://");
+    return invalid_argument("download URL must be http:// or https://");
   }
   for (char c : text) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      return invalid("download URL contains whitespace or a control character");
+      return invalid_argument("download URL contains whitespace or a control character");
     }
   }
   Call call;
@@ -440,7 +437,7 @@ Result<std::string> CometClient::download(std::string_view url) const {
 }
 
 Result<Done> CometClient::download_to_file(std::string_view url, const std::string& path) const {
-  if (path.empty()) return invalid("download path is empty");
+  if (path.empty()) return invalid_argument("download path is empty");
   auto bytes = download(url);
   if (!bytes) return std::move(bytes).error();
   // Write beside the target and rename: the rename is atomic, so readers see the old file or the
@@ -448,7 +445,8 @@ Result<Done> CometClient::download_to_file(std::string_view url, const std::stri
   std::string temporary = path + ".partXXXXXX";
   const int fd = mkstemp(temporary.data());
   if (fd < 0) {
-    return invalid("cannot create a temporary file beside '" + path + "': " + std::strerror(errno));
+    return invalid_argument("cannot create a temporary file beside '" + path +
+                            "': " + std::strerror(errno));
   }
   ::fchmod(fd, 0644);  // mkstemp makes it 0600; an image is not a secret
   const std::string& data = *bytes;
@@ -465,7 +463,7 @@ Result<Done> CometClient::download_to_file(std::string_view url, const std::stri
   if (!flushed || std::rename(temporary.c_str(), path.c_str()) != 0) {
     const std::string reason = std::strerror(flushed ? errno : saved_errno);
     std::remove(temporary.c_str());
-    return invalid("cannot write '" + path + "': " + reason);
+    return invalid_argument("cannot write '" + path + "': " + reason);
   }
   return Done{};
 }

@@ -5,18 +5,13 @@
 #include <cstring>
 #include <fstream>
 
+#include "error_support.hpp"
+
 namespace cometapi {
 
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-Error invalid(std::string message) {
-  Error error;
-  error.kind = ErrorKind::InvalidArgument;
-  error.message = std::move(message);
-  return error;
-}
 
 std::string base64_encode(std::string_view bytes) {
   std::string out;
@@ -89,28 +84,33 @@ std::string detect_image_type(std::string_view bytes) noexcept {
 }
 
 Result<std::string> data_uri_from_bytes(std::string_view bytes, std::size_t max_bytes) {
-  if (bytes.empty()) return invalid("image is empty");
+  if (bytes.empty()) return detail::invalid_argument("image is empty");
   if (bytes.size() > max_bytes) {
-    return invalid("image is " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
-                   std::to_string(max_bytes));
+    return detail::invalid_argument("image is " + std::to_string(bytes.size()) +
+                                    " bytes, more than the limit of " + std::to_string(max_bytes));
   }
   const std::string type = detect_image_type(bytes);
-  if (type.empty()) return invalid("not a PNG, JPEG, WebP or GIF image (unrecognised first bytes)");
+  if (type.empty())
+    return detail::invalid_argument(
+        "not a PNG, JPEG, WebP or GIF image (unrecognised first bytes)");
   return "data:" + type + ";base64," + base64_encode(bytes);
 }
 
 Result<std::string> data_uri_from_file(const std::string& path, std::size_t max_bytes) {
   std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file) return invalid("cannot open image file '" + path + "': " + std::strerror(errno));
+  if (!file)
+    return detail::invalid_argument("cannot open image file '" + path +
+                                    "': " + std::strerror(errno));
   const std::streamoff size = file.tellg();
-  if (size < 0) return invalid("cannot read image file '" + path + "'");
+  if (size < 0) return detail::invalid_argument("cannot read image file '" + path + "'");
   if (static_cast<std::uint64_t>(size) > max_bytes) {
-    return invalid("image file '" + path + "' is " + std::to_string(size) +
-                   " bytes, more than the limit of " + std::to_string(max_bytes));
+    return detail::invalid_argument("image file '" + path + "' is " + std::to_string(size) +
+                                    " bytes, more than the limit of " + std::to_string(max_bytes));
   }
   std::string bytes(static_cast<std::size_t>(size), '\0');
   file.seekg(0);
-  if (!file.read(bytes.data(), size)) return invalid("cannot read image file '" + path + "'");
+  if (!file.read(bytes.data(), size))
+    return detail::invalid_argument("cannot read image file '" + path + "'");
   auto uri = data_uri_from_bytes(bytes, max_bytes);
   if (!uri) {
     Error error = std::move(uri).error();
@@ -124,11 +124,11 @@ Result<std::string> bytes_from_data_uri(std::string_view data_uri, std::string* 
   constexpr std::string_view kMarker = ";base64,";
   const auto marker = data_uri.find(kMarker);
   if (data_uri.rfind("data:", 0) != 0 || marker == std::string_view::npos) {
-    return invalid("not a base64 data URI");
+    return detail::invalid_argument("not a base64 data URI");
   }
   std::string bytes;
   if (!base64_decode(data_uri.substr(marker + kMarker.size()), bytes)) {
-    return invalid("data URI payload is not valid base64");
+    return detail::invalid_argument("data URI payload is not valid base64");
   }
   if (media_type) *media_type = std::string(data_uri.substr(5, marker - 5));
   return bytes;

@@ -5,16 +5,11 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "error_support.hpp"
+
 namespace cometapi {
 
 namespace {
-
-Error invalid(std::string message) {
-  Error error;
-  error.kind = ErrorKind::InvalidArgument;
-  error.message = std::move(message);
-  return error;
-}
 
 bool has_control_character(const std::string& text) {
   for (unsigned char c : text) {
@@ -30,13 +25,14 @@ bool is_loopback_host(const std::string& host) {
 }  // namespace
 
 std::optional<Error> ClientOptions::validate() const {
-  if (api_key.empty()) return invalid("the API key is empty (set COMETAPI_KEY or api_key)");
+  if (api_key.empty())
+    return detail::invalid_argument("the API key is empty (set COMETAPI_KEY or api_key)");
   // A CR or LF in the key would let it inject headers; never echo the key itself.
   if (has_control_character(api_key)) {
-    return invalid("the API key contains a control character (CR, LF, tab ...)");
+    return detail::invalid_argument("the API key contains a control character (CR, LF, tab ...)");
   }
   if (has_control_character(base_url) || base_url.find(' ') != std::string::npos) {
-    return invalid("base_url contains whitespace or a control character");
+    return detail::invalid_argument("base_url contains whitespace or a control character");
   }
   std::string rest;
   bool https = false;
@@ -46,13 +42,14 @@ std::optional<Error> ClientOptions::validate() const {
   } else if (base_url.rfind("http://", 0) == 0) {
     rest = base_url.substr(7);
   } else {
-    return invalid("base_url must start with https:// or http://: '" + base_url + "'");
+    return detail::invalid_argument("base_url must start with https:// or http://: '" + base_url +
+                                    "'");
   }
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest.empty()) return invalid("base_url has no host: '" + base_url + "'");
+  if (rest.empty()) return detail::invalid_argument("base_url has no host: '" + base_url + "'");
   if (rest.find_first_of("/?#@") != std::string::npos) {
-    return invalid("base_url must be scheme://host[:port] without path, query or user: '" +
-                   base_url + "'");
+    return detail::invalid_argument(
+        "base_url must be scheme://host[:port] without path, query or user: '" + base_url + "'");
   }
   std::string host = rest;
   if (host.front() == '[') {
@@ -61,20 +58,22 @@ std::optional<Error> ClientOptions::validate() const {
     host = host.substr(0, colon);
   }
   if (!https && !allow_insecure_http && !is_loopback_host(host)) {
-    return invalid("refusing plain http:// to non-loopback host '" + host +
-                   "': the key would travel in clear text (set allow_insecure_http to override)");
+    return detail::invalid_argument(
+        "refusing plain http:// to non-loopback host '" + host +
+        "': the key would travel in clear text (set allow_insecure_http to override)");
   }
   // These end up in headers or curl options: a CR or LF would let them inject a header.
   if (has_control_character(user_agent_suffix)) {
-    return invalid("user_agent_suffix contains a control character");
+    return detail::invalid_argument("user_agent_suffix contains a control character");
   }
   if ((proxy && has_control_character(*proxy)) || has_control_character(ca_file)) {
-    return invalid("proxy or ca_file contains a control character");
+    return detail::invalid_argument("proxy or ca_file contains a control character");
   }
   if (connect_timeout.count() <= 0 || request_timeout.count() <= 0) {
-    return invalid("connect_timeout and request_timeout must be positive");
+    return detail::invalid_argument("connect_timeout and request_timeout must be positive");
   }
-  if (retry.max_retries < 0) return invalid("retry.max_retries must not be negative");
+  if (retry.max_retries < 0)
+    return detail::invalid_argument("retry.max_retries must not be negative");
   return std::nullopt;
 }
 
@@ -82,11 +81,12 @@ Result<ClientOptions> ClientOptions::from_env() {
   ClientOptions options;
   const char* key = std::getenv("COMETAPI_KEY");
   if (key == nullptr || *key == '\0') {
-    return invalid("COMETAPI_KEY is not set: export COMETAPI_KEY=<your CometAPI key>");
+    return detail::invalid_argument(
+        "COMETAPI_KEY is not set: export COMETAPI_KEY=<your CometAPI key>");
   }
   options.api_key = key;
   if (has_control_character(options.api_key)) {
-    return invalid("COMETAPI_KEY contains a control character (CR, LF, tab ...)");
+    return detail::invalid_argument("COMETAPI_KEY contains a control character (CR, LF, tab ...)");
   }
   if (const char* base = std::getenv("COMETAPI_BASE_URL"); base != nullptr && *base != '\0') {
     options.base_url = base;

@@ -8,6 +8,7 @@
 
 #include "cometapi/buttons.hpp"
 #include "cometapi/images.hpp"
+#include "error_support.hpp"
 
 namespace cometapi {
 
@@ -15,27 +16,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-Error make_error(ErrorKind kind, std::string message) {
-  Error error;
-  error.kind = kind;
-  error.message = std::move(message);
-  return error;
-}
-
-// Errors a later poll may not see again: keep polling until the deadline.
-bool transient(const Error& error) {
-  switch (error.kind) {
-    case ErrorKind::Connection:
-    case ErrorKind::Timeout:
-    case ErrorKind::RateLimited:
-    case ErrorKind::Server:
-    case ErrorKind::ResponseInvalid:
-      return true;
-    default:
-      return false;
-  }
-}
 
 std::string button_list(const Task& task) {
   if (task.buttons.empty()) return "it has no buttons";
@@ -45,6 +25,20 @@ std::string button_list(const Task& task) {
     names += button_name(button);
   }
   return "it has: " + names;
+}
+
+std::string status_hint(const Task& task) {
+  if (task.status == TaskStatus::Success) return {};
+  return " (the task is " +
+         (task.status_text.empty() ? std::string("not synced yet") : task.status_text) +
+         "; buttons appear when it is SUCCESS)";
+}
+
+// NotFound for a button the task lacks, saying what it has (and why it may have none yet).
+Error missing_button(const Task& task, const std::string& what) {
+  return detail::make_error(ErrorKind::NotFound, "task " + task.id + " has no button '" + what +
+                                                     "'" + status_hint(task) + "; " +
+                                                     button_list(task));
 }
 
 }  // namespace
@@ -57,13 +51,10 @@ Result<std::string> TaskPoller::current_custom_id(std::string_view task_id,
   auto task = client_.fetch_task(task_id);
   if (!task) return std::move(task).error();
   auto found = find_button(*task, button);
-  if (!found) {
-    return make_error(ErrorKind::NotFound, "task " + task->id + " has no button '" +
-                                               std::string(button) + "'; " + button_list(*task));
-  }
+  if (!found) return missing_button(*task, std::string(button));
   if (found->custom_id.empty()) {
-    return make_error(ErrorKind::ResponseInvalid,
-                      "button '" + std::string(button) + "' has an empty customId");
+    return detail::make_error(ErrorKind::ResponseInvalid,
+                              "button '" + std::string(button) + "' has an empty customId");
   }
   return found->custom_id;
 }
@@ -95,7 +86,8 @@ Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& optio
   milliseconds next_delay = options.first_poll;
 
   while (true) {
-    if (cancelled()) return make_error(ErrorKind::Cancelled, "wait for task " + id + " cancelled");
+    if (cancelled())
+      return detail::make_error(ErrorKind::Cancelled, "wait for task " + id + " cancelled");
     const Clock::time_point before_sleep = now();
     if (before_sleep >= deadline) {
       std::string message = "task " + id + " did not finish within " +
@@ -105,13 +97,14 @@ Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& optio
                    (last_seen->first == TaskStatus::NotSynced ? "\"\"" : "") + ", " +
                    std::to_string(last_seen->second) + "%)";
       if (last_error) message += "; last error: " + last_error->to_string();
-      return make_error(ErrorKind::DeadlineExceeded, std::move(message));
+      return detail::make_error(ErrorKind::DeadlineExceeded, std::move(message));
     }
     const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - before_sleep);
     if (!sleep(std::min(next_delay, remaining))) {
-      return make_error(ErrorKind::Cancelled, "wait for task " + id + " cancelled");
+      return detail::make_error(ErrorKind::Cancelled, "wait for task " + id + " cancelled");
     }
-    if (cancelled()) return make_error(ErrorKind::Cancelled, "wait for task " + id + " cancelled");
+    if (cancelled())
+      return detail::make_error(ErrorKind::Cancelled, "wait for task " + id + " cancelled");
     // Even when the sleep ran into the deadline, one last fetch may find the task finished.
 
     // In doubles, capped before the conversion: any factor the caller sets stays defined.
@@ -124,7 +117,7 @@ Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& optio
 
     auto fetched = client_.fetch_task(id);
     if (!fetched) {
-      if (!transient(fetched.error())) return std::move(fetched).error();
+      if (!detail::is_transient(fetched.error())) return std::move(fetched).error();
       last_error = fetched.error();
       continue;
     }
@@ -138,10 +131,10 @@ Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& optio
         return std::move(task);
       case TaskStatus::Failure:
       case TaskStatus::Cancel: {
-        Error error = make_error(ErrorKind::TaskFailed,
-                                 task.fail_reason.empty()
-                                     ? "task " + id + " ended with status " + task.status_text
-                                     : task.fail_reason);
+        Error error = detail::make_error(
+            ErrorKind::TaskFailed, task.fail_reason.empty()
+                                       ? "task " + id + " ended with status " + task.status_text
+                                       : task.fail_reason);
         error.api_type = task.status_text;
         return error;
       }
@@ -154,7 +147,7 @@ Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& optio
       last_seen = seen;
       last_change = fetched_at;
     } else if (fetched_at - last_change >= options.stall_timeout) {
-      return make_error(
+      return detail::make_error(
           ErrorKind::Stalled,
           "task " + id + " made no progress for " +
               std::to_string(
@@ -167,13 +160,6 @@ Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& optio
 namespace {
 
 using Finder = std::function<std::optional<Button>(const Task&)>;
-
-std::string status_hint(const Task& task) {
-  if (task.status == TaskStatus::Success) return {};
-  return " (the task is " +
-         (task.status_text.empty() ? std::string("not synced yet") : task.status_text) +
-         "; buttons appear when it is SUCCESS)";
-}
 
 }  // namespace
 
@@ -192,13 +178,7 @@ static Result<Task> press_found(const TaskPoller& poller, std::string_view task_
   auto task = client.fetch_task(task_id);
   if (!task) return std::move(task).error();
   auto button = find(*task);
-  if (!button || button->custom_id.empty()) {
-    Error error;
-    error.kind = ErrorKind::NotFound;
-    error.message = "task " + task->id + " has no button '" + what + "'" + status_hint(*task) +
-                    "; " + button_list(*task);
-    return error;
-  }
+  if (!button || button->custom_id.empty()) return missing_button(*task, what);
   ActionRequest request;
   request.task_id = std::string(task_id);
   request.custom_id = button->custom_id;
@@ -292,13 +272,7 @@ static Result<std::string> open_modal(const TaskPoller& poller, std::string_view
   auto task = client.fetch_task(task_id);
   if (!task) return std::move(task).error();
   auto button = find_button(*task, kind);
-  if (!button) {
-    Error error;
-    error.kind = ErrorKind::NotFound;
-    error.message = "task " + task->id + " has no button '" + what + "'" + status_hint(*task) +
-                    "; " + button_list(*task);
-    return error;
-  }
+  if (!button) return missing_button(*task, what);
   if (parent) *parent = *task;
   ActionRequest request;
   request.task_id = std::string(task_id);
@@ -324,9 +298,10 @@ Result<Task> TaskPoller::vary_region(std::string_view task_id, std::string mask_
   std::string media_type;
   auto mask = bytes_from_data_uri(mask_data_uri, &media_type);
   if (!mask || mask->empty() || media_type.rfind("image/", 0) != 0) {
-    return make_error(ErrorKind::InvalidArgument,
-                      "mask must be an image data URI (\"data:image/png;base64,...\"), white = "
-                      "repaint");
+    return detail::make_error(
+        ErrorKind::InvalidArgument,
+        "mask must be an image data URI (\"data:image/png;base64,...\"), white = "
+        "repaint");
   }
   auto modal_id = open_modal(*this, task_id, ButtonKind::VaryRegion, "Vary (Region)", nullptr);
   if (!modal_id) return std::move(modal_id).error();
@@ -340,7 +315,7 @@ Result<Task> TaskPoller::vary_region(std::string_view task_id, std::string mask_
 Result<Task> TaskPoller::custom_zoom(std::string_view task_id, double factor,
                                      std::string prompt) const {
   if (!(factor >= 1.0 && factor <= 2.0)) {
-    return make_error(
+    return detail::make_error(
         ErrorKind::InvalidArgument,
         "custom zoom factor must be between 1.0 and 2.0, got " + std::to_string(factor));
   }

@@ -7,6 +7,7 @@
 
 #include "client_core.hpp"
 #include "cometapi/waiting.hpp"
+#include "error_support.hpp"
 
 namespace cometapi {
 
@@ -14,27 +15,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-Error make_error(ErrorKind kind, std::string message) {
-  Error error;
-  error.kind = kind;
-  error.message = std::move(message);
-  return error;
-}
-
 // A request error that a later cycle may not see again.
-bool transient(const Error& error) {
-  switch (error.kind) {
-    case ErrorKind::Connection:
-    case ErrorKind::Timeout:
-    case ErrorKind::RateLimited:
-    case ErrorKind::Server:
-    case ErrorKind::ResponseInvalid:
-      return true;
-    default:
-      return false;
-  }
-}
-
 struct Watched {
   Clock::time_point added;
   Clock::time_point last_change;
@@ -143,19 +124,19 @@ std::size_t TaskWatcher::poll_once() {
     ++s.stats.requests;
     if (!listed) {
       ++s.stats.failed_requests;
-      const bool retry_later = transient(listed.error());
+      const bool retry_later = detail::is_transient(listed.error());
       for (const std::string& id : chunk) {
         auto it = s.pending.find(id);
         if (it == s.pending.end()) continue;
         if (retry_later) {
           // An outage must not keep a task forever: its deadline still runs.
           if (now - it->second.added < s.options.timeout) continue;
-          events.push_back(
-              {id, std::nullopt,
-               Result<Task>(make_error(ErrorKind::DeadlineExceeded,
-                                       "task " + id + " did not finish within " +
-                                           std::to_string(s.options.timeout.count()) +
-                                           " ms; last error: " + listed.error().to_string()))});
+          events.push_back({id, std::nullopt,
+                            Result<Task>(detail::make_error(
+                                ErrorKind::DeadlineExceeded,
+                                "task " + id + " did not finish within " +
+                                    std::to_string(s.options.timeout.count()) +
+                                    " ms; last error: " + listed.error().to_string()))});
         } else {
           events.push_back({id, std::nullopt, Result<Task>(listed.error())});
         }
@@ -177,9 +158,9 @@ std::size_t TaskWatcher::poll_once() {
       if (found == by_id.end()) {
         if (++watched.missing >= s.options.missing_cycles) {
           outcome = Result<Task>(
-              make_error(ErrorKind::NotFound, "task " + id + " is missing from " +
-                                                  std::to_string(watched.missing) +
-                                                  " list-by-condition answers in a row"));
+              detail::make_error(ErrorKind::NotFound, "task " + id + " is missing from " +
+                                                          std::to_string(watched.missing) +
+                                                          " list-by-condition answers in a row"));
         }
       } else {
         Task& task = *found->second;
@@ -193,22 +174,22 @@ std::size_t TaskWatcher::poll_once() {
         if (task.status == TaskStatus::Success || task.status == TaskStatus::Modal) {
           outcome = Result<Task>(std::move(task));
         } else if (task.status == TaskStatus::Failure || task.status == TaskStatus::Cancel) {
-          Error error = make_error(ErrorKind::TaskFailed,
-                                   task.fail_reason.empty()
-                                       ? "task " + id + " ended with status " + task.status_text
-                                       : task.fail_reason);
+          Error error = detail::make_error(
+              ErrorKind::TaskFailed, task.fail_reason.empty()
+                                         ? "task " + id + " ended with status " + task.status_text
+                                         : task.fail_reason);
           error.api_type = task.status_text;
           outcome = Result<Task>(std::move(error));
         } else if (now - watched.last_change >= s.options.stall_timeout) {
-          outcome = Result<Task>(make_error(
+          outcome = Result<Task>(detail::make_error(
               ErrorKind::Stalled, "task " + id + " made no progress (status " + task.status_text +
                                       ", " + std::to_string(task.progress) + "%)"));
         }
       }
       if (!outcome && now - watched.added >= s.options.timeout) {
-        outcome = Result<Task>(make_error(ErrorKind::DeadlineExceeded,
-                                          "task " + id + " did not finish within " +
-                                              std::to_string(s.options.timeout.count()) + " ms"));
+        outcome = Result<Task>(detail::make_error(
+            ErrorKind::DeadlineExceeded, "task " + id + " did not finish within " +
+                                             std::to_string(s.options.timeout.count()) + " ms"));
       }
       if (outcome) {
         s.pending.erase(it);

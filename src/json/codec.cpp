@@ -6,18 +6,13 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "error_support.hpp"
+
 namespace cometapi::detail {
 
 using nlohmann::json;
 
 namespace {
-
-Error invalid_argument(std::string message) {
-  Error error;
-  error.kind = ErrorKind::InvalidArgument;
-  error.message = std::move(message);
-  return error;
-}
 
 Error response_invalid(std::string message) {
   Error error;
