@@ -47,11 +47,24 @@ std::optional<Error> ClientOptions::validate() const {
   }
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
   if (rest.empty()) return detail::invalid_argument("base_url has no host: '" + base_url + "'");
-  if (rest.find_first_of("/?#@") != std::string::npos) {
+  if (rest.find_first_of("?#@") != std::string::npos) {
     return detail::invalid_argument(
-        "base_url must be scheme://host[:port] without path, query or user: '" + base_url + "'");
+        "base_url must be scheme://host[:port][/path] without query, fragment or user: '" +
+        base_url + "'");
   }
-  std::string host = rest;
+  // A path prefix is allowed (a gateway behind a reverse proxy), but not the API's own /mj: the
+  // SDK adds that, and "/mj/mj/..." would only produce 404s.
+  const auto slash = rest.find('/');
+  const std::string path = slash == std::string::npos ? std::string() : rest.substr(slash);
+  if (path == "/mj" || (path.size() > 3 && path.compare(path.size() - 3, 3, "/mj") == 0) ||
+      path.find("/mj-") != std::string::npos) {
+    return detail::invalid_argument(
+        "base_url must not end in /mj or a mode prefix: the SDK adds "
+        "those (use ClientOptions::mode for /mj-fast ...): '" +
+        base_url + "'");
+  }
+  if (slash == 0) return detail::invalid_argument("base_url has no host: '" + base_url + "'");
+  std::string host = rest.substr(0, slash);
   if (host.front() == '[') {
     host = host.substr(0, host.find(']') + 1);
   } else if (auto colon = host.find(':'); colon != std::string::npos) {

@@ -56,7 +56,8 @@ struct RetryOptions {
 struct ClientOptions {
   /// The CometAPI key, sent as `Authorization: Bearer <key>`. Never logged or put into an Error.
   std::string api_key;
-  /// Scheme, host and optional port, no trailing path. Plain http:// is accepted only for a
+  /// Scheme, host, optional port and optional path prefix (for a gateway behind a reverse proxy),
+  /// without /mj: the SDK adds it. Plain http:// is accepted only for a
   /// loopback host unless allow_insecure_http is set.
   std::string base_url = "https://api.cometapi.com";
   /// Speed mode: the path prefix of every call except download().

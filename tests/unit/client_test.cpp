@@ -71,6 +71,18 @@ TEST(Wire, ModeSelectsThePathPrefix) {
   }
 }
 
+TEST(Wire, BaseUrlMayCarryAPathPrefix) {
+  ClientOptions options =
+      test::unit_options(std::make_shared<std::vector<std::chrono::milliseconds>>());
+  options.base_url = "https://proxy.example.test/comet/";
+  options.mode = Mode::Relax;
+  UnitClient unit(options);
+  unit.transport->reply(200, R"({"id":"1"})");
+  ASSERT_TRUE(unit.client.fetch_task("1").ok());
+  EXPECT_EQ(unit.transport->requests().at(0).url,
+            "https://proxy.example.test/comet/mj-relax/mj/task/1/fetch");
+}
+
 TEST(Wire, UserAgentSuffixIsAppended) {
   ClientOptions options =
       test::unit_options(std::make_shared<std::vector<std::chrono::milliseconds>>());

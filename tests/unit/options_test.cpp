@@ -88,7 +88,8 @@ TEST(Validate, PlainHttpOnlyForLoopbackUnlessAllowed) {
   ClientOptions options;
   options.api_key = "k";
   for (const char* ok : {"https://api.cometapi.com", "http://127.0.0.1:1234", "http://localhost:80",
-                         "http://[::1]:9", "https://api.cometapi.com/"}) {
+                         "http://[::1]:9", "https://api.cometapi.com/", "https://proxy.test/comet",
+                         "https://proxy.test/a/b/"}) {
     options.base_url = ok;
     EXPECT_FALSE(options.validate().has_value()) << ok;
   }
@@ -99,7 +100,7 @@ TEST(Validate, PlainHttpOnlyForLoopbackUnlessAllowed) {
   options.allow_insecure_http = true;
   EXPECT_FALSE(options.validate().has_value());
 
-  for (const char* bad : {"api.cometapi.com", "ftp://x", "https://", "https://h/mj",
+  for (const char* bad : {"api.cometapi.com", "ftp://x", "https://", "https://h/mj", "https://h/x/mj/", "https://h/mj-fast", "https:///x",
                           "https://h?x=1", "https://user@h", "https://h\r\nX: y"}) {
     options.base_url = bad;
     EXPECT_TRUE(options.validate().has_value()) << bad;
