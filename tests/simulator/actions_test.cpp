@@ -90,7 +90,8 @@ TEST_F(SimTest, UpscaleCreatesAChildAndMarksTheButtonUsed) {
   const auto info = server_->task(child);
   EXPECT_EQ(info->parent_id, grid);
   EXPECT_EQ(info->state, "u2");
-  for (const json& b : fetch(grid)["buttons"]) {
+  const json parent = fetch(grid);  // kept alive: the loop below walks into it
+  for (const json& b : parent["buttons"]) {
     EXPECT_EQ(b["style"], b["label"] == "U2" ? 1 : 2) << b.dump();
   }
 }
