@@ -123,6 +123,7 @@ Sender::Sender(ClientOptions options, std::shared_ptr<HttpTransport> transport)
   user_agent_ = std::string("cometapi-cpp/") + kVersion + " " + curl_version_token();
   if (!options_.user_agent_suffix.empty()) user_agent_ += " " + options_.user_agent_suffix;
   prefix_ = mode_prefix(options_.mode);
+  bearer_ = "Bearer " + options_.api_key;
   std::random_device seed;
   rng_.seed((static_cast<std::uint64_t>(seed()) << 32) ^ seed());
 }
@@ -172,7 +173,7 @@ Result<HttpResponse> Sender::send(const Call& call) const {
   request.headers.emplace_back("User-Agent", user_agent_);
   if (call.absolute_url.empty()) {
     request.url = url_for(call.path);
-    request.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
+    request.headers.emplace_back("Authorization", bearer_);
     request.headers.emplace_back("Accept", "application/json");
   } else {
     // Downloads go to whatever host the URL names (often a CDN): never send it the key.

@@ -51,6 +51,7 @@ class Sender {
   std::shared_ptr<HttpTransport> transport_;
   std::string user_agent_;
   std::string prefix_;
+  std::string bearer_;
   mutable std::mutex rng_mutex_;
   mutable std::mt19937_64 rng_;
 };

@@ -44,6 +44,10 @@ namespace {
 struct Handle {
   CURL* curl = nullptr;
   bool configured = false;  // the options that never change are set once per handle
+  // The request headers of the last call and their curl list: consecutive calls of one kind
+  // (every poll, say) send the same headers, so the list is built again only when they change.
+  std::vector<std::pair<std::string, std::string>> header_fields;
+  curl_slist* header_list = nullptr;
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -144,7 +148,8 @@ struct CurlTransport::Pool {
 
   ~Pool() {
     for (Handle* handle : idle) {
-      curl_easy_cleanup(handle->curl);
+      curl_easy_cleanup(handle->curl);  // before the header list it may still point to
+      curl_slist_free_all(handle->header_list);
       delete handle;
     }
   }
@@ -198,12 +203,18 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
   HttpResponse response;
   Transfer transfer{&response, request.max_response_bytes};
 
-  curl_slist* headers = nullptr;
-  for (const auto& [name, value] : request.headers) {
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  if (handle->header_list == nullptr || handle->header_fields != request.headers) {
+    curl_slist_free_all(handle->header_list);
+    curl_slist* headers = nullptr;
+    for (const auto& [name, value] : request.headers) {
+      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    }
+    // curl adds "Expect: 100-continue" to larger POSTs: a round trip for nothing here.
+    headers = curl_slist_append(headers, "Expect:");
+    handle->header_list = headers;
+    handle->header_fields = request.headers;
   }
-  // curl adds "Expect: 100-continue" to larger POSTs, which costs a round trip for nothing here.
-  headers = curl_slist_append(headers, "Expect:");
+  curl_slist* headers = handle->header_list;
 
   if (!handle->configured) {
     // Set once: what is the same for every call of this transport. The handle is never reset,
@@ -275,11 +286,9 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
     result.error = {classify(code, request_size), std::move(message)};
   }
   // Drop references to this call's buffers before the handle goes back to the pool.
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, nullptr);
-  curl_slist_free_all(headers);
   pool_->release(handle);
   return result;
 }
