@@ -100,8 +100,9 @@ TEST(Validate, PlainHttpOnlyForLoopbackUnlessAllowed) {
   options.allow_insecure_http = true;
   EXPECT_FALSE(options.validate().has_value());
 
-  for (const char* bad : {"api.cometapi.com", "ftp://x", "https://", "https://h/mj", "https://h/x/mj/", "https://h/mj-fast", "https:///x",
-                          "https://h?x=1", "https://user@h", "https://h\r\nX: y"}) {
+  for (const char* bad : {"api.cometapi.com", "ftp://x", "https://", "https://h/mj",
+                          "https://h/x/mj/", "https://h/mj-fast", "https:///x", "https://h?x=1",
+                          "https://user@h", "https://h\r\nX: y"}) {
     options.base_url = bad;
     EXPECT_TRUE(options.validate().has_value()) << bad;
   }

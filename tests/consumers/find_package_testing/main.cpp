@@ -3,7 +3,6 @@
 // to connect (or to link, or to start the server) is what this test catches.
 #include <cometapi/cometapi.hpp>
 #include <cometapi/testing/fake_server.hpp>
-
 #include <iostream>
 #include <string>
 
