@@ -142,25 +142,35 @@ void fill(Error& error, const Call& call, const HttpResponse& response) {
 
 }  // namespace
 
-CometClient::CometClient(ClientOptions options)
-    : core_(std::make_shared<ClientCore>(options, nullptr)) {
-  core_->config_error = options.validate();
-  if (!core_->config_error) {
-    detail::CurlSettings settings;
-    settings.connect_timeout = options.connect_timeout;
-    settings.request_timeout = options.request_timeout;
-    settings.low_speed_time = options.low_speed_time;
-    settings.low_speed_bytes = options.low_speed_bytes;
-    settings.proxy = options.proxy;
-    settings.ca_file = options.ca_file;
-    settings.verify_tls = !options.dangerous_disable_tls_verification;
-    if (options.trace && options.trace_wire) {
-      settings.wire_trace = options.trace;
-      settings.secret = options.api_key;
-    }
-    core_ = std::make_shared<ClientCore>(std::move(options),
-                                         std::make_shared<detail::CurlTransport>(settings));
+namespace {
+
+// The curl transport for valid options; none for invalid ones, since every call then returns the
+// options' error before it could send anything.
+std::shared_ptr<detail::HttpTransport> curl_transport_for(const ClientOptions& options,
+                                                          bool valid) {
+  if (!valid) return nullptr;
+  detail::CurlSettings settings;
+  settings.connect_timeout = options.connect_timeout;
+  settings.request_timeout = options.request_timeout;
+  settings.low_speed_time = options.low_speed_time;
+  settings.low_speed_bytes = options.low_speed_bytes;
+  settings.proxy = options.proxy;
+  settings.ca_file = options.ca_file;
+  settings.verify_tls = !options.dangerous_disable_tls_verification;
+  if (options.trace && options.trace_wire) {
+    settings.wire_trace = options.trace;
+    settings.secret = options.api_key;
   }
+  return std::make_shared<detail::CurlTransport>(settings);
+}
+
+}  // namespace
+
+CometClient::CometClient(ClientOptions options) {
+  std::optional<Error> problem = options.validate();
+  auto transport = curl_transport_for(options, !problem);
+  core_ = std::make_shared<ClientCore>(std::move(options), std::move(transport));
+  core_->config_error = std::move(problem);
 }
 
 CometClient::CometClient(ClientOptions options, std::shared_ptr<detail::HttpTransport> transport)
