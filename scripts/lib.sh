@@ -15,7 +15,7 @@ COMETAPI_DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libcpp-httplib-dev libcli11-dev libbenchmark-dev
   curl ca-certificates openssl doxygen clang libclang-rt-14-dev python3
   libpng-dev libjpeg-dev libwebp-dev
-  imagemagick
+  imagemagick  # bench/split only: convert -crop 2x2@ is the yardstick of split_grid
 )
 
 cometapi_root() {
