@@ -29,10 +29,10 @@ struct ImageLimits {
 /// A decoded image: 8 bits per channel, rows top to bottom with no padding. `channels` is 3 (RGB)
 /// or 4 (RGBA, when the file has an alpha channel); grey and palette images come out as RGB(A).
 struct Image {
-  int width = 0;
-  int height = 0;
-  int channels = 3;
-  std::vector<std::uint8_t> pixels;  ///< width * height * channels bytes
+  int width = 0;                     ///< Pixels across.
+  int height = 0;                    ///< Pixels down.
+  int channels = 3;                  ///< 3 (RGB) or 4 (RGBA).
+  std::vector<std::uint8_t> pixels;  ///< width * height * channels bytes.
 };
 
 /// Decodes PNG, JPEG or WebP bytes (told apart by their first bytes). Fails with InvalidArgument
