@@ -15,7 +15,7 @@
 
 #include "cometapi/grid.hpp"
 #include "cometapi/images.hpp"
-#include "error_support.hpp"
+#include "core/error_support.hpp"
 #include "grid/pixels.hpp"
 
 extern "C" {

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "cometapi/grid.hpp"
-#include "error_support.hpp"
+#include "core/error_support.hpp"
 #include "grid/pixels.hpp"
 
 namespace cometapi {

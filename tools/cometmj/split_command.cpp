@@ -23,8 +23,7 @@ Result<std::string> read_file(const fs::path& path) {
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
   if (ec)
-    return make_error(ErrorKind::InvalidArgument,
-                      "cannot read " + path.string() + ": " + ec.message());
+    return make_error(ErrorKind::LocalFile, "cannot read " + path.string() + ": " + ec.message());
   if (size > limits.max_bytes) {
     return make_error(ErrorKind::InvalidArgument,
                       path.string() + " is " + std::to_string(size) + " bytes, more than " +
@@ -33,7 +32,7 @@ Result<std::string> read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof()) {
-    return make_error(ErrorKind::InvalidArgument, "cannot read " + path.string());
+    return make_error(ErrorKind::LocalFile, "cannot read " + path.string());
   }
   return bytes;
 }
@@ -63,8 +62,7 @@ Result<std::vector<std::string>> save(const std::array<std::string, 4>& images, 
   std::error_code ec;
   if (!dir.empty()) fs::create_directories(dir, ec);
   if (ec)
-    return make_error(ErrorKind::InvalidArgument,
-                      "cannot create " + dir.string() + ": " + ec.message());
+    return make_error(ErrorKind::LocalFile, "cannot create " + dir.string() + ": " + ec.message());
   std::vector<std::string> written;
   for (std::size_t i = 0; i < images.size(); ++i) {
     const fs::path path = dir / (name + "-" + std::to_string(i + 1) + ".png");
@@ -74,13 +72,13 @@ Result<std::vector<std::string>> save(const std::array<std::string, 4>& images, 
       out.write(images[i].data(), static_cast<std::streamsize>(images[i].size()));
       if (!out) {
         fs::remove(partial, ec);
-        return make_error(ErrorKind::InvalidArgument, "cannot write " + path.string());
+        return make_error(ErrorKind::LocalFile, "cannot write " + path.string());
       }
     }
     fs::rename(partial, path, ec);
     if (ec) {
       fs::remove(partial, ec);
-      return make_error(ErrorKind::InvalidArgument,
+      return make_error(ErrorKind::LocalFile,
                         "cannot write " + path.string() + ": " + ec.message());
     }
     written.push_back(path.string());
