@@ -36,10 +36,15 @@ std::optional<Error> allocate(Image& image, const char* format, std::uint64_t wi
                               std::uint64_t height, int channels, const ImageLimits& limits) {
   if (width == 0 || height == 0) return bad_image(format, "the image has no pixels");
   const std::uint64_t pixels = width * height;  // both < 2^32, so no overflow
-  if (pixels > limits.max_pixels || width > grid::kMaxSide || height > grid::kMaxSide) {
-    return bad_image(format, "the header declares " + std::to_string(width) + "x" +
-                                 std::to_string(height) + " pixels, more than the limit of " +
-                                 std::to_string(limits.max_pixels));
+  const std::string declared =
+      "the header declares " + std::to_string(width) + "x" + std::to_string(height) + " pixels";
+  if (pixels > limits.max_pixels) {
+    return bad_image(format,
+                     declared + ", more than the limit of " + std::to_string(limits.max_pixels));
+  }
+  if (width > grid::kMaxSide || height > grid::kMaxSide) {
+    return bad_image(format,
+                     declared + ": a side is longer than " + std::to_string(grid::kMaxSide));
   }
   const std::uint64_t bytes = pixels * static_cast<std::uint64_t>(channels);
   if (bytes > std::numeric_limits<std::size_t>::max()) {
