@@ -626,6 +626,13 @@ TEST_F(ToolTest, SplitRefusesWhatIsNotAGrid) {
   const RunResult upscale = cometmj({"split", upscaled(), "-o", out.string()});
   EXPECT_EQ(upscale.exit_code, 2) << explain(upscale);
   EXPECT_NE(upscale.err.find("is not a 2x2 grid"), std::string::npos) << explain(upscale);
+
+  // Like download, download --split does not wait: an unfinished task exits 1.
+  server_->stall_prompt("frozen");
+  const std::string unfinished = submit_no_wait("a frozen lake");
+  const RunResult early = cometmj({"download", unfinished, "--split", "-o", out.string()});
+  EXPECT_EQ(early.exit_code, 1) << explain(early);
+  EXPECT_NE(early.err.find("no finished image to split yet"), std::string::npos) << explain(early);
   EXPECT_FALSE(fs::exists(out));
 }
 

@@ -37,15 +37,18 @@ Result<std::string> read_file(const fs::path& path) {
   return bytes;
 }
 
-// The grid's bytes from a task: waited for when it is still running, then downloaded.
+// The grid's bytes from a task, downloaded once it is SUCCESS. `split` waits for a running task;
+// `download --split` refuses it with exit 1, as `download` does.
 Result<std::string> grid_of_task(Context& ctx, const cometapi::CometClient& client,
-                                 const std::string& task_id) {
+                                 const std::string& task_id, bool wait) {
   auto task = client.fetch_task(task_id);
   if (!task) return std::move(task).error();
-  auto done = ctx.wait(client, task_id, "split", &*task);
+  auto done = wait ? ctx.wait(client, task_id, "split", &*task) : std::move(task);
   if (!done) return std::move(done).error();
   if (done->status != cometapi::TaskStatus::Success || done->image_url.empty()) {
-    return make_error(ErrorKind::ApiRefused, "task " + task_id + " has no finished image to split");
+    return make_error(ErrorKind::ApiRefused,
+                      "task " + task_id + " is " + cometapi::to_string(done->status) +
+                          ": no finished image to split yet (`cometmj wait " + task_id + "`)");
   }
   if (!done->buttons.empty() && !cometapi::find_button(*done, cometapi::ButtonKind::Upscale, 1)) {
     return make_error(
@@ -86,7 +89,7 @@ Result<std::vector<std::string>> save(const std::array<std::string, 4>& images, 
   return written;
 }
 
-int split_and_save(Context& ctx, const std::string& source, const std::string& out) {
+int split_and_save(Context& ctx, const std::string& source, const std::string& out, bool wait) {
   std::error_code ec;
   const bool is_file = fs::is_regular_file(source, ec);
   std::optional<cometapi::CometClient> client;
@@ -95,7 +98,8 @@ int split_and_save(Context& ctx, const std::string& source, const std::string& o
     client = ctx.client(&code);
     if (!client) return code;
   }
-  Result<std::string> bytes = is_file ? read_file(source) : grid_of_task(ctx, *client, source);
+  Result<std::string> bytes =
+      is_file ? read_file(source) : grid_of_task(ctx, *client, source, wait);
   if (!bytes) return ctx.fail(bytes.error());
   auto images = cometapi::split_grid(*bytes);
   if (!images) return ctx.fail(images.error());
@@ -128,9 +132,9 @@ void SplitCommands::add(CLI::App& app, CLI::App& download) {
 }
 
 std::optional<int> SplitCommands::run_if_parsed(Context& ctx, const CommandArgs& args) const {
-  if (split_ != nullptr && split_->parsed()) return split_and_save(ctx, source_, out_);
+  if (split_ != nullptr && split_->parsed()) return split_and_save(ctx, source_, out_, true);
   if (download_ != nullptr && download_->parsed() && download_split_) {
-    return split_and_save(ctx, args.task, args.out);
+    return split_and_save(ctx, args.task, args.out, false);
   }
   return std::nullopt;
 }
