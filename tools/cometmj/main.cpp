@@ -9,6 +9,7 @@
 #include "cometapi/version.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "split_command.hpp"
 
 namespace {
 
@@ -201,6 +202,8 @@ int main(int argc, char** argv) {
   sub = command("download", "Save a finished task's image (or video)", cometmj::run_download);
   task_arg(sub);
   sub->add_option("-o,--out", args.out, "File or directory (default: ./<task>.<ext>)");
+  cometmj::SplitCommands split;
+  split.add(app, *sub);
 
   sub = command("seed", "Print the Midjourney seed of a finished task", cometmj::run_seed);
   task_arg(sub);
@@ -246,6 +249,7 @@ int main(int argc, char** argv) {
     return cometmj::run_sim(out, sim);
   }
   Context ctx(global);
+  if (auto code = split.run_if_parsed(ctx, args)) return *code;
   for (const auto& [subcommand, run] : commands) {
     if (subcommand->parsed()) return run(ctx, args);
   }
