@@ -11,8 +11,6 @@ namespace {
 
 using Problem = std::optional<Error>;
 
-Problem text(const std::string& value, const char* field) { return validate_utf8(value, field); }
-
 Problem text(const std::optional<std::string>& value, const char* field) {
   return value ? validate_utf8(*value, field) : std::nullopt;
 }
