@@ -1,5 +1,6 @@
 // cometapi_bench_server: a minimal loopback HTTP server for the benchmarks. It answers
-//   GET  /mj/task/{id}/fetch         one fixed SUCCESS task with 9 buttons (mj-api.md §3)
+//   GET  /mj/task/{id}/fetch         one fixed SUCCESS task with 9 buttons (every field of the
+//                                    task object, docs/service-notes.md)
 //   POST /mj/submit/* (imagine ...)  a fixed submit answer with a fresh numeric id
 //   POST /mj/task/list-by-condition  each listed id as a task that advances one step per listing
 //                                    (for the memory figure; see Lifecycle)
@@ -32,8 +33,9 @@ namespace {
 // this also keeps gzip/brotli out of the figures: every client gets the same plain bytes.
 const char* const kJson = "application/json; charset=utf-8";
 
-// A task as the gateway serializes it (every field of mj-api.md §3, no omitempty). SUCCESS is an
-// imagine grid with its 9 buttons (U1-U4, reroll, V1-V4); earlier states have no buttons yet.
+// A task as the gateway serializes it (every field of docs/service-notes.md, Task object: no field
+// is ever left out). SUCCESS is an imagine grid with its 9 buttons (U1-U4, reroll, V1-V4); earlier
+// states have no buttons yet.
 std::string task_body(const std::string& id = "1712345678901234",
                       const std::string& status = "SUCCESS", int progress = 100) {
   const bool done = status == "SUCCESS";

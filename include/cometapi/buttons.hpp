@@ -11,7 +11,8 @@
 
 namespace cometapi {
 
-/// What pressing a button does, parsed from its customId (mj-api.md §5).
+/// What pressing a button does, parsed from its customId (see docs/service-notes.md, customId
+/// formats).
 enum class ButtonKind {
   Upscale,          ///< U1-U4 (index 1-4).
   Variation,        ///< V1-V4 (index 1-4).

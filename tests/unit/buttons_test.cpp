@@ -1,4 +1,5 @@
-// customId parsing (mj-api.md §5) and button lookup by label, emoji or derived name.
+// customId parsing (docs/service-notes.md, customId formats) and button lookup by label, emoji or
+// derived name.
 #include "cometapi/buttons.hpp"
 
 #include <gtest/gtest.h>

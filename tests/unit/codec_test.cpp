@@ -1,4 +1,4 @@
-// The wire codec: each quirk of mj-api.md §3 and §7 has a test here.
+// The wire codec: each quirk of docs/service-notes.md (Task object, Quirks) has a test here.
 #include "json/codec.hpp"
 
 #include <gtest/gtest.h>

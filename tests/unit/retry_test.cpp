@@ -1,4 +1,5 @@
-// Retries, backoff and the idempotency gate (design.md §6). No test sleeps: sleeps are recorded.
+// Retries, backoff and the idempotency gate (docs/retries.md, ADR 0002). No test sleeps: sleeps are
+// recorded.
 #include <gtest/gtest.h>
 
 #include "api/retry_after.hpp"

@@ -1,4 +1,5 @@
-// notifyHook payloads in both upstream shapes (mj-api.md §6), and routing by state or task id.
+// notifyHook payloads in both upstream shapes (docs/service-notes.md, Webhooks), and routing by
+// state or task id.
 #include "cometapi/webhook.hpp"
 
 #include <gtest/gtest.h>

@@ -52,7 +52,8 @@ class Output {
   bool bar_active_ = false;
 };
 
-// A task in the service's own wire form (mj-api.md §3), so that --json output reads like the API.
+// A task in the service's own wire form (docs/service-notes.md, Task object), so that --json output
+// reads like the API.
 Json task_to_json(const cometapi::Task& task);
 // A submit answer in wire form ({code, description, result, properties}).
 Json submit_to_json(const cometapi::SubmitResult& result);
