@@ -124,6 +124,8 @@ class JobStore {
   Result<Done> update(const Job& job, const JobStep& step);
   /// Writes a job's status and error and all its steps, in one transaction.
   Result<Done> update(const Job& job);
+  /// update(job) for each of `jobs`, all in one transaction.
+  Result<Done> update(const std::vector<Job>& jobs);
   /// Every job, oldest first.
   Result<std::vector<Job>> list() const;
   /// One job; NotFound when there is no such id.

@@ -218,6 +218,8 @@ void JobRunner::Impl::loop() {
       auto done = std::move(watch_done);
       watch_done.clear();
       for (const auto& [id, outcome] : done) on_task_done(id, outcome);
+      // One transaction for the whole cycle, before anything acts on what it saw.
+      flush();
       continue;
     }
     // Sleep until the next thing to do, or until a caller wakes us.
@@ -233,7 +235,8 @@ void JobRunner::Impl::loop() {
              !resubmits.empty() || !adoptions.empty();
     });
   }
-  // Stopped: everything is recorded already; tell the waiters.
+  // Stopped: write what a cycle left unwritten, then tell the waiters.
+  flush();
   for (auto& [id, a] : active) {
     std::lock_guard<std::mutex> lock(a.handle->mutex);
     a.handle->runner_stopped = true;

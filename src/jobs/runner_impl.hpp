@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -67,6 +68,7 @@ struct JobRunner::Impl : std::enable_shared_from_this<JobRunner::Impl> {
   std::deque<StepRef> ready;    // steps to submit, in order
   std::deque<StepRef> to_save;  // finished steps whose file is not saved yet
   std::map<std::string, StepRef> by_task;
+  std::set<std::int64_t> dirty;  // changed by a watch cycle, not written yet
   std::vector<std::pair<std::string, Result<Task>>> watch_done;
   std::vector<Task> watch_progress;
   std::unique_ptr<TaskWatcher> watcher;
@@ -84,6 +86,8 @@ struct JobRunner::Impl : std::enable_shared_from_this<JobRunner::Impl> {
   void publish(Active& a, int step, std::string message);
   void finish_if_done(Active& a);
   void record(Active& a, int step);
+  void mark(Active& a) { dirty.insert(a.job.id); }
+  void flush();  // writes every marked job in one transaction
   HandleState handle_for(const Job& job);
   void reopen(HandleState state, std::int64_t id, std::optional<std::string> task_id);
   bool step_open(const Job& job, const JobStep& step) const;

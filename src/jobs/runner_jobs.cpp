@@ -20,6 +20,17 @@ void JobRunner::Impl::record(Active& a, int step) {
   }
 }
 
+void JobRunner::Impl::flush() {
+  if (dirty.empty()) return;
+  std::vector<Job> jobs;
+  jobs.reserve(dirty.size());
+  for (std::int64_t id : dirty) jobs.push_back(active.at(id).job);
+  dirty.clear();
+  if (auto written = store->update(jobs); !written) {
+    for (const Job& job : jobs) active.at(job.id).job.error = written.error().to_string();
+  }
+}
+
 void JobRunner::Impl::publish(Active& a, int step, std::string message) {
   const bool final_now = is_final(a.job.status) && !a.reported;
   {
@@ -90,7 +101,8 @@ void JobRunner::Impl::finish_if_done(Active& a) {
       break;
     }
   }
-  (void)store->update(a.job);
+  mark(a);
+  flush();
   publish(a, 0, std::string("job ") + to_string(a.job.status));
 }
 

@@ -205,7 +205,7 @@ void JobRunner::Impl::on_task_progress(const Task& task) {
   // The status is written when it changes; the percentage only travels to the callbacks.
   if (step.task_status != task.status_text) {
     step.task_status = task.status_text;
-    record(a, step.index);
+    mark(a);
   }
   publish(a, step.index,
           "task " + task.id + " " + task.status_text + " " + std::to_string(task.progress) + "%");
@@ -232,7 +232,7 @@ void JobRunner::Impl::on_task_done(const std::string& task_id, const Result<Task
     step.result_text = !task.prompt_en.empty() ? task.prompt_en : task.properties.final_prompt;
     const bool save = leaf && !a.job.spec.out_dir.empty() && !step.result_url.empty();
     step.phase = save ? StepPhase::Finished : (leaf ? StepPhase::Saved : StepPhase::Finished);
-    record(a, step.index);
+    mark(a);
     publish(a, step.index, "task " + task_id + " finished");
     if (save) to_save.push_back(ref);
     if (!leaf && !is_final(a.job.status)) {
@@ -250,7 +250,7 @@ void JobRunner::Impl::on_task_done(const std::string& task_id, const Result<Task
     } else {
       step.error = outcome.error().to_string();
     }
-    record(a, step.index);
+    mark(a);
     publish(a, step.index, "task " + task_id + " failed: " + step.error);
   }
   {

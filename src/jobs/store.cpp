@@ -282,6 +282,19 @@ Result<Done> JobStore::update(const Job& job) {
   });
 }
 
+Result<Done> JobStore::update(const std::vector<Job>& jobs) {
+  Impl& s = *impl_;
+  return s.transaction("update jobs", [&] {
+    for (const Job& job : jobs) {
+      if (!s.write_job(job)) return false;
+      for (const JobStep& step : job.steps) {
+        if (!s.write_step(job.id, step)) return false;
+      }
+    }
+    return true;
+  });
+}
+
 Result<std::vector<Job>> JobStore::list() const { return impl_->read(std::nullopt); }
 
 Result<Job> JobStore::get(std::int64_t id) const {
