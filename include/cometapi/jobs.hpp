@@ -144,6 +144,8 @@ struct JobEvent {
   Job job;              ///< The job as it is now.
   int step = 0;         ///< The step that changed.
   std::string message;  ///< One line: "submitted as task 1750...", "saved out/0001-U1.png" ...
+  /// True when only a task's status or percentage changed (a display may skip such lines).
+  bool progress_only = false;
 };
 
 /// How a JobRunner works. Value type.

@@ -83,7 +83,7 @@ struct JobRunner::Impl : std::enable_shared_from_this<JobRunner::Impl> {
   void take_inbox();
   void accept_new(std::vector<std::pair<HandleState, JobSpec>> jobs);
   void do_resume(std::vector<HandleState>& made);
-  void publish(Active& a, int step, std::string message);
+  void publish(Active& a, int step, std::string message, bool progress_only = false);
   void finish_if_done(Active& a);
   void record(Active& a, int step);
   void mark(Active& a) { dirty.insert(a.job.id); }

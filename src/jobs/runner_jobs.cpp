@@ -31,7 +31,7 @@ void JobRunner::Impl::flush() {
   }
 }
 
-void JobRunner::Impl::publish(Active& a, int step, std::string message) {
+void JobRunner::Impl::publish(Active& a, int step, std::string message, bool progress_only) {
   const bool final_now = is_final(a.job.status) && !a.reported;
   {
     // A final job leaves `unfinished` under the same locks that make it final on the handle, so
@@ -56,7 +56,7 @@ void JobRunner::Impl::publish(Active& a, int step, std::string message) {
     }
   };
   if (options.on_progress) {
-    JobEvent event{a.job, step, std::move(message)};
+    JobEvent event{a.job, step, std::move(message), progress_only};
     run([callback = options.on_progress, event = std::move(event)] { callback(event); });
   }
   if (final_now && options.on_done) {

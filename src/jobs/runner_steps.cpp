@@ -208,7 +208,8 @@ void JobRunner::Impl::on_task_progress(const Task& task) {
     mark(a);
   }
   publish(a, step.index,
-          "task " + task.id + " " + task.status_text + " " + std::to_string(task.progress) + "%");
+          "task " + task.id + " " + task.status_text + " " + std::to_string(task.progress) + "%",
+          true);
 }
 
 void JobRunner::Impl::on_task_done(const std::string& task_id, const Result<Task>& outcome) {

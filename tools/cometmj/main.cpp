@@ -9,6 +9,9 @@
 #include "cometapi/version.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#ifdef COMETMJ_WITH_JOBS
+#include "batch.hpp"
+#endif
 
 namespace {
 
@@ -219,6 +222,10 @@ int main(int argc, char** argv) {
   sim_command->add_option("--concurrency", sim.concurrency, "Jobs per key before queueing")
       ->check(CLI::PositiveNumber);
 
+#ifdef COMETMJ_WITH_JOBS
+  cometmj::BatchCommands batch(app);  // batch, jobs, resume
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -246,6 +253,9 @@ int main(int argc, char** argv) {
     return cometmj::run_sim(out, sim);
   }
   Context ctx(global);
+#ifdef COMETMJ_WITH_JOBS
+  if (batch.parsed()) return batch.run(ctx);
+#endif
   for (const auto& [subcommand, run] : commands) {
     if (subcommand->parsed()) return run(ctx, args);
   }
