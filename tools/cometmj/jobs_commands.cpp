@@ -107,7 +107,8 @@ int list_jobs(Context& ctx, const std::string& path) {
 
 static int run_jobs(Context& ctx, cometapi::JobRunner& runner,
                     std::vector<cometapi::JobHandle> handles, BatchDisplay& display, Posted& posted,
-                    const std::string& journal) {
+                    cometapi::JobStore& store, bool resuming) {
+  const std::string& journal = store.path();
   const auto& interrupt = Interrupts::token();
   while (!runner.idle() && !interrupt.cancelled()) {
     posted.run_for(std::chrono::milliseconds(100));
@@ -117,16 +118,20 @@ static int run_jobs(Context& ctx, cometapi::JobRunner& runner,
   runner.stop();
   posted.run_for(std::chrono::milliseconds(0));
   int code = kExitOk;
-  std::string notes;
   for (const auto& handle : handles) {
-    const Job job = handle.snapshot();
-    if (job.status == JobStatus::Done) continue;
-    if (cometapi::is_final(job.status)) code = kExitTaskFailed;
-    if (job.status == JobStatus::NeedsAttention) {
-      notes += "job " + std::to_string(job.id) + " needs attention: " + job.error +
-               "\n  find the task by that state, then `cometmj resume --adopt " +
-               std::to_string(job.id) + "=TASK`, or send it again with `cometmj resume " +
-               "--resubmit " + std::to_string(job.id) + "`\n";
+    const JobStatus status = handle.status();
+    if (status != JobStatus::Done && cometapi::is_final(status)) code = kExitTaskFailed;
+  }
+  // Every job of the journal that waits for a person, this run's or an earlier one's.
+  std::string notes;
+  if (auto all = store.list(); all) {
+    for (const Job& job : *all) {
+      if (job.status != JobStatus::NeedsAttention) continue;
+      if (resuming) code = kExitTaskFailed;
+      const std::string id = std::to_string(job.id);
+      notes += "job " + id + " needs attention: " + job.error +
+               "\n  find the task by that state, then `cometmj resume --adopt " + id +
+               "=TASK`, or send it again with `cometmj resume --resubmit " + id + "`\n";
     }
   }
   if (interrupt.cancelled()) {
@@ -192,7 +197,7 @@ int BatchCommands::run(Context& ctx) {
     }
     if (handles.empty()) ctx.out().info("nothing to resume in " + path);
   }
-  return run_jobs(ctx, runner, std::move(handles), display, posted, path);
+  return run_jobs(ctx, runner, std::move(handles), display, posted, **store, resume_->parsed());
 }
 
 }  // namespace cometmj
