@@ -111,8 +111,8 @@ struct Job {
 /// (SQLite locks it), but one JobRunner at a time should run its jobs.
 class JobStore {
  public:
-  /// Opens (creating if needed) the journal at `path`; its folder must exist. A failure names the
-  /// path and SQLite's message (kind InvalidArgument until the SDK has a kind for local files).
+  /// Opens (creating if needed) the journal at `path`; its folder must exist. Fails with LocalFile
+  /// naming the path and SQLite's message.
   static Result<std::shared_ptr<JobStore>> open(const std::string& path);
   ~JobStore();
   JobStore(const JobStore&) = delete;

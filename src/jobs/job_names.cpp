@@ -85,7 +85,7 @@ StepPhase parse_step_phase(const std::string& text) {
 
 Error jobs_local_error(std::string message) {
   Error error;
-  error.kind = ErrorKind::InvalidArgument;
+  error.kind = ErrorKind::LocalFile;
   error.message = std::move(message);
   return error;
 }

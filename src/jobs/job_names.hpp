@@ -12,7 +12,7 @@ namespace cometapi::detail {
 JobStatus parse_job_status(const std::string& text);
 StepPhase parse_step_phase(const std::string& text);
 
-// A disk or database failure. TODO(issue 12): ErrorKind::LocalFile once it is on main.
+// A disk or database failure (LocalFile).
 Error jobs_local_error(std::string message);
 
 // The `state` sent with a submit: unique per journal row and per resubmit ("generation"), with a

@@ -169,6 +169,7 @@ void JobRunner::stop() {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->stopping = true;
   }
+  impl_->stop_token.cancel();
   impl_->wake.notify_all();
   impl_->idle_changed.notify_all();
   if (impl_->thread.joinable()) impl_->thread.join();

@@ -73,6 +73,7 @@ struct JobRunner::Impl : std::enable_shared_from_this<JobRunner::Impl> {
   std::vector<Task> watch_progress;
   std::unique_ptr<TaskWatcher> watcher;
   detail::Pacer pacer;
+  CancellationToken stop_token;  // cancelled by stop(): aborts a download (never a submit)
   Clock::time_point next_poll{};
   Clock::time_point next_save{};
   int in_flight = 0;

@@ -70,17 +70,22 @@ struct Pressed {
   bool sent = false;  // false: refused before the submit went out (fetch failed, no such button)
 };
 
-// The one place the runner presses a button. TODO(issue 12): replace the body with
-// TaskPoller::submit_press(task_id, button, PressOptions{state}) once it is on main.
+// A follow-up goes through the SDK's one pressing path (fetch, find the button, submit).
 Pressed press_button(const CometClient& client, const std::string& task_id,
                      const std::string& button, const std::string& state) {
-  auto custom_id = TaskPoller(client).current_custom_id(task_id, button);
-  if (!custom_id) return {Result<SubmitResult>(custom_id.error()), false};
-  ActionRequest request;
-  request.task_id = task_id;
-  request.custom_id = *custom_id;
-  request.state = state;
-  return {client.submit_action(request), true};
+  PressOptions options;
+  options.state = state;
+  auto pressed = TaskPoller(client).submit_press(task_id, button, options);
+  if (pressed) {
+    SubmitResult result;
+    result.code = 1;
+    result.result = *pressed;
+    return {Result<SubmitResult>(std::move(result)), true};
+  }
+  // Only the action's own request is a submit; the fetch before it and a missing button are not.
+  const Error& error = pressed.error();
+  const bool sent = error.path.find("/submit/") != std::string::npos;
+  return {Result<SubmitResult>(error), sent};
 }
 
 bool retry_later(const Error& error) {
@@ -269,7 +274,9 @@ void JobRunner::Impl::save_step(StepRef ref) {
   // A crash before "saved" is recorded downloads again: that costs nothing and the file is
   // written whole or not at all (download_to_file renames a complete temporary file).
   const std::string path = file_name(a.job, step);
-  auto saved = client.download_to_file(step.result_url, path);
+  CallOptions call;
+  call.cancel = stop_token;  // stop() does not wait for a download
+  auto saved = client.download_to_file(step.result_url, path, call);
   {
     std::lock_guard<std::mutex> lock(mutex);
     ++stats.requests;

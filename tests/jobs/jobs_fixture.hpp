@@ -70,7 +70,8 @@ class JobsTest : public ::testing::Test {
     options.api_key = kJobsKey;
     options.base_url = server_->base_url();
     options.request_timeout = std::chrono::milliseconds(10000);
-    options.retry.sleeper = [](std::chrono::milliseconds) {};
+    // Retries of reads wait 1 ms, not 0.5-8 s.
+    options.retry.initial_backoff = options.retry.max_backoff = std::chrono::milliseconds(1);
     return options;
   }
 

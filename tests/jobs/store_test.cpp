@@ -99,6 +99,7 @@ TEST(JobStore, EveryStepHasItsOwnStateToken) {
 TEST(JobStore, AFolderThatDoesNotExistIsAnErrorNamingThePath) {
   auto store = JobStore::open("/nonexistent-folder-for-cometapi/journal.db");
   ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().kind, ErrorKind::LocalFile);
   EXPECT_NE(store.error().message.find("/nonexistent-folder-for-cometapi/journal.db"),
             std::string::npos);
 }
