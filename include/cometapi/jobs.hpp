@@ -19,7 +19,14 @@
 namespace cometapi {
 
 /// The first submit of a job.
-enum class JobKind { Imagine, Blend, Describe, Shorten, Video, Edits };
+enum class JobKind {
+  Imagine,   ///< submit_imagine: JobSpec::prompt, optional reference images.
+  Blend,     ///< submit_blend: 2 to 5 data URIs in JobSpec::images.
+  Describe,  ///< submit_describe: one image (data URI or URL); the text is the result.
+  Shorten,   ///< submit_shorten: JobSpec::prompt; the text is the result.
+  Video,     ///< submit_video: the first frame in JobSpec::images, an optional prompt.
+  Edits,     ///< submit_edits: JobSpec::prompt and one image.
+};
 
 /// "imagine", "blend", "describe", "shorten", "video", "edits".
 const char* to_string(JobKind kind) noexcept;
@@ -29,6 +36,7 @@ std::optional<JobKind> parse_job_kind(const std::string& text);
 /// What to do: a first submit, follow-up buttons pressed on its result, and where to save the
 /// images. Value type.
 struct JobSpec {
+  /// The first submit.
   JobKind kind = JobKind::Imagine;
   /// The prompt (imagine, shorten, edits, video; empty for blend and describe).
   std::string prompt;
@@ -79,23 +87,23 @@ struct JobStep {
   std::string button;  ///< Empty for the first submit.
   /// Unique token sent as the request's `state`: a task seen later names its job and step.
   std::string state;
-  StepPhase phase = StepPhase::Pending;
-  std::string task_id;      ///< Empty until the service named the task.
-  std::string task_status;  ///< The task's last status as seen ("IN_PROGRESS", ...).
-  int progress = 0;         ///< The task's last progress, percent.
-  std::string result_url;   ///< Image (or video) URL once the task succeeded.
-  std::string result_text;  ///< Describe / shorten results (prompt_en), once finished.
-  std::string file;         ///< Where the result was saved.
-  std::string error;        ///< Why it failed or is ambiguous (Error::to_string()).
-  int attempts = 0;         ///< Submits sent for this step (refusals that created nothing too).
+  StepPhase phase = StepPhase::Pending;  ///< Where the step stands, as recorded.
+  std::string task_id;                   ///< Empty until the service named the task.
+  std::string task_status;               ///< The task's last status as seen ("IN_PROGRESS", ...).
+  int progress = 0;                      ///< The task's last progress, percent.
+  std::string result_url;                ///< Image (or video) URL once the task succeeded.
+  std::string result_text;               ///< Describe / shorten results (prompt_en), once finished.
+  std::string file;                      ///< Where the result was saved.
+  std::string error;                     ///< Why it failed or is ambiguous (Error::to_string()).
+  int attempts = 0;  ///< Submits sent for this step (refusals that created nothing too).
 };
 
 /// A job as recorded. Value type.
 struct Job {
-  std::int64_t id = 0;
-  JobSpec spec;
-  JobStatus status = JobStatus::Queued;
-  std::vector<JobStep> steps;
+  std::int64_t id = 0;                   ///< The journal's id, from 1.
+  JobSpec spec;                          ///< What to do.
+  JobStatus status = JobStatus::Queued;  ///< Where it stands.
+  std::vector<JobStep> steps;            ///< The first submit, then one step per follow-up.
   std::string error;  ///< The failure or the attention note, for Failed and NeedsAttention.
   std::int64_t created_ms = 0;  ///< Epoch ms.
   std::int64_t updated_ms = 0;  ///< Epoch ms.
@@ -245,6 +253,7 @@ class JobRunner {
     double pace = 0;             ///< The current window (tasks allowed in flight).
     int in_flight = 0;           ///< Tasks submitted and not finished.
   };
+  /// The counters so far.
   Stats stats() const;
 
   struct Impl;  ///< Internal.
