@@ -99,6 +99,8 @@ std::vector<JobHandle> JobRunner::submit(std::vector<JobSpec> specs) {
       auto state = std::make_shared<JobHandle::State>();
       state->job.spec = spec;
       state->runner = impl_;
+      // After stop() nothing will take the job: its wait() must not block forever.
+      state->runner_stopped = impl_->stopping;
       handles.emplace_back(state);
       impl_->incoming.emplace_back(std::move(state), std::move(spec));
       ++impl_->unfinished;

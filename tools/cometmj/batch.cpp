@@ -82,6 +82,11 @@ bool parse_batch(const std::string& text, const BatchArgs& defaults,
         return false;
       }
       spec.kind = *parsed;
+      // --then is for grids; describe, shorten and video answer with no U buttons.
+      if (spec.kind != cometapi::JobKind::Imagine && spec.kind != cometapi::JobKind::Blend &&
+          spec.kind != cometapi::JobKind::Edits) {
+        spec.then.clear();
+      }
       if (j.contains("then")) {
         spec.then = j["then"].is_array() ? j["then"].get<std::vector<std::string>>()
                                          : parse_then(j["then"].get<std::string>());
