@@ -32,11 +32,19 @@ struct PressOptions {
   std::optional<std::string> state;
   /// Overrides the poller's WaitOptions for this call.
   std::optional<WaitOptions> wait;
+  /// `strong`: V1-V4 as a strong variation (some upstreams).
+  bool strong = false;
   /// Called with each new task's id as soon as it is known (the action's task; a modal submit
   /// that answers with another id, that one too), before any waiting: the task may cost money, so
   /// record it. Runs on the calling thread.
   std::function<void(const std::string& task_id)> on_submitted;
 };
+
+/// What a task's current state means for someone waiting on it: std::nullopt while it runs; the
+/// task when it is SUCCESS, or MODAL when `modal_is_end` (after your own modal submit pass false:
+/// the gateway keeps showing MODAL for a while); TaskFailed naming the task (Error::task_id) and
+/// its fail reason on FAILURE or CANCEL. The one rule TaskPoller, TaskWatcher and cometmj share.
+std::optional<Result<Task>> task_outcome(const Task& task, bool modal_is_end = true);
 
 /// Polls tasks through a CometClient. Thread-safe (it holds only a client copy and options).
 class TaskPoller {

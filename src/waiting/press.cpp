@@ -60,16 +60,28 @@ CallOptions call_options(const WaitOptions& wait) {
   return call;
 }
 
-// Finds the button on a fetched task and submits the action with its current customId.
+// Finds the button on a fetched task and submits the action with its current customId. A button
+// that opens a modal needing more input is pressed only by the flows that supply it.
 Result<SubmitResult> press_on(const TaskPoller& poller, const Task& task, const std::string& what,
-                              const Finder& find, const PressOptions& options, Reporter& report) {
+                              const Finder& find, const PressOptions& options, Reporter& report,
+                              bool modal_flow = false) {
   auto button = find(task);
   if (!button || button->custom_id.empty()) return missing_button(task, what);
+  const ButtonKind kind = parse_custom_id(button->custom_id).kind;
+  if (!modal_flow && (kind == ButtonKind::VaryRegion || kind == ButtonKind::CustomZoom)) {
+    const bool region = kind == ButtonKind::VaryRegion;
+    return detail::invalid_argument(
+        "button '" + button_name(*button) + "' opens a modal that needs " +
+        (region ? "a mask and a prompt: use vary_region() (cometmj vary-region)"
+                : "a zoom factor: use custom_zoom() (cometmj custom-zoom)") +
+        "; nothing was pressed");
+  }
   ActionRequest request;
   request.task_id = task.id;
   request.custom_id = button->custom_id;
   request.state = options.state;
   if (options.enable_remix) request.enable_remix = true;
+  if (options.strong) request.strong = true;
   auto submitted =
       poller.client().submit_action(request, call_options(wait_options(poller, options)));
   if (submitted) report(submitted->result);
@@ -161,7 +173,7 @@ Result<std::string> open_modal(const TaskPoller& poller, std::string_view task_i
   if (check) {
     if (auto e = check(*parent)) return *e;
   }
-  auto submitted = press_on(poller, *parent, what, of_kind(kind), options, report);
+  auto submitted = press_on(poller, *parent, what, of_kind(kind), options, report, true);
   if (!submitted) return std::move(submitted).error();
   if (submitted->modal_opened()) return submitted->result;
   auto modal = wait_created(poller, submitted->result, options, detail::ModalIs::End);
@@ -233,7 +245,8 @@ Result<Task> TaskPoller::zoom_out(std::string_view task_id, double factor,
                                   const PressOptions& options) const {
   if (factor != 2.0 && factor != 1.5) {
     return detail::invalid_argument(
-        "zoom out factor must be 2 or 1.5 (use custom_zoom for others), got " +
+        "zoom out factor must be 2 or 1.5 (for others use custom_zoom(), cometmj custom-zoom), "
+        "got " +
         std::to_string(factor));
   }
   return press_and_wait(*this, task_id, factor == 2.0 ? "Zoom Out 2x" : "Zoom Out 1.5x",
@@ -250,7 +263,7 @@ Result<Task> TaskPoller::pan(std::string_view task_id, PanDirection direction,
 
 Result<Task> TaskPoller::complete_modal(const ModalRequest& request,
                                         const PressOptions& options) const {
-  Reporter report{options, request.task_id};
+  Reporter report{options, {}};
   return submit_modal_and_wait(*this, request, options, report);
 }
 

@@ -1,5 +1,6 @@
 #include "waiting/rules.hpp"
 
+#include "cometapi/waiting.hpp"
 #include "core/error_support.hpp"
 
 namespace cometapi::detail {
@@ -59,3 +60,11 @@ Error wait_cancelled_error(const std::string& task_id) {
 }
 
 }  // namespace cometapi::detail
+
+namespace cometapi {
+
+std::optional<Result<Task>> task_outcome(const Task& task, bool modal_is_end) {
+  return detail::task_outcome(task, modal_is_end ? detail::ModalIs::End : detail::ModalIs::Passing);
+}
+
+}  // namespace cometapi

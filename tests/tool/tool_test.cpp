@@ -274,7 +274,7 @@ TEST_F(ToolTest, PressUnknownButtonFailsAndListsTheButtons) {
   const RunResult r = cometmj({"press", parent, "U9"});
   EXPECT_EQ(r.exit_code, 1) << explain(r);
   EXPECT_TRUE(r.out.empty());
-  EXPECT_TRUE(contains(r.err, "has no button \"U9\"")) << r.err;
+  EXPECT_TRUE(contains(r.err, "has no button 'U9'")) << r.err;
   EXPECT_TRUE(contains(r.err, "U1")) << r.err;
 }
 
@@ -303,7 +303,7 @@ TEST_F(ToolTest, UpscaleOfAnUnfinishedTaskIsRefused) {
   const std::string id = submit_no_wait("a frozen lake");
   const RunResult r = cometmj({"upscale", id, "1"});
   EXPECT_EQ(r.exit_code, 1) << explain(r);
-  EXPECT_TRUE(contains(r.err, "cometmj wait " + id)) << r.err;
+  EXPECT_TRUE(contains(r.err, "buttons appear when it is SUCCESS")) << r.err;
 }
 
 TEST_F(ToolTest, VaryOnAGridAndOnAnUpscaledImage) {
@@ -733,6 +733,88 @@ TEST_F(ToolTest, QuietLeavesStderrEmptyOnSuccess) {
   ASSERT_EQ(r.exit_code, 0) << explain(r);
   EXPECT_TRUE(r.err.empty()) << r.err;
   EXPECT_EQ(json::parse(r.out)["status"], "SUCCESS");
+}
+
+// ---- the SDK's seams, seen from the terminal
+// -----------------------------------------------------
+
+namespace seams {
+
+// A socket on 127.0.0.1 that accepts connections and never answers a byte.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    listen(fd_, 16);
+    socklen_t length = sizeof address;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentServer() { close(fd_); }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace seams
+
+TEST_F(ToolTest, TimeoutBoundsTheWholeCommandHttpIncluded) {
+  seams::SilentServer silent;
+  RunSpec s = spec({"--timeout", "3", "fetch", "1773314942177684"});
+  s.env["COMETAPI_BASE_URL"] = silent.base_url();
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult r = run(COMETMJ_EXE, s);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(r.exit_code, 4) << explain(r);
+  EXPECT_TRUE(contains(r.err, "DeadlineExceeded")) << r.err;
+  EXPECT_LT(took, std::chrono::milliseconds(3500));
+}
+
+TEST_F(ToolTest, FirstCtrlCCancelsARequestTheServerNeverAnswers) {
+  seams::SilentServer silent;
+  RunSpec s = spec({"-v", "fetch", "1773314942177684"});
+  s.env["COMETAPI_BASE_URL"] = silent.base_url();
+  s.on_output = [](pid_t child, const std::string&, const std::string& err) {
+    if (!contains(err, "trace: GET ")) return false;
+    kill(child, SIGINT);  // once: no second Ctrl-C is needed any more
+    return true;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult r = run(COMETMJ_EXE, s);
+  EXPECT_EQ(r.exit_code, 130) << explain(r);
+  EXPECT_TRUE(contains(r.err, "Cancelled")) << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(ToolTest, JsonFailureIsOneJsonObjectOnStdoutNamingTheTask) {
+  server_->fail_prompt("boom", "Job failed: the prompt went boom");
+  const RunResult r = cometmj({"--json", "imagine", "boom"});
+  EXPECT_EQ(r.exit_code, 1) << explain(r);
+  const json parsed = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(parsed.is_discarded()) << explain(r);
+  ASSERT_TRUE(parsed.contains("error")) << r.out;
+  EXPECT_EQ(parsed["error"]["kind"], "TaskFailed");
+  EXPECT_EQ(parsed["error"]["message"], "Job failed: the prompt went boom");
+  const std::string id = parsed["error"].value("task_id", "");
+  ASSERT_FALSE(id.empty()) << r.out;
+  EXPECT_TRUE(server_->task(id).has_value());
+  // The stderr line says it too: the reason and the task.
+  EXPECT_TRUE(contains(r.err, "the prompt went boom")) << r.err;
+  EXPECT_TRUE(contains(r.err, "task " + id)) << r.err;
+}
+
+TEST_F(ToolTest, ARetriedPollIsShownDuringTheWait) {
+  // More failures in a row than one call retries (3 attempts): the wait sees a failed poll.
+  server_->fail_next("/mj/task/", sim::FaultKind::InternalError, 3);
+  const RunResult r = cometmj({"imagine", "a patient fox"});
+  EXPECT_EQ(r.exit_code, 0) << explain(r);
+  EXPECT_TRUE(contains(r.err, "service error (HTTP 500), retrying (attempt 2)")) << r.err;
 }
 
 }  // namespace
