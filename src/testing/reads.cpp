@@ -1,6 +1,7 @@
 // The read endpoints (fetch, list-by-condition, image-seed, served files) and request binding.
 #include <algorithm>
 
+#include "grid_image.hpp"
 #include "simulation.hpp"
 
 namespace cometapi::testing::detail {
@@ -83,8 +84,7 @@ Reply Simulation::image(const std::string& id) {
   }
   Reply r;
   r.content_type = "image/png";
-  r.body = t->single_image ? solid_png(t->width, t->height, t->palette[0])
-                           : grid_png(t->width, t->height, t->palette);
+  r.body = task_png(*t);
   return r;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "data_uri.hpp"
+#include "grid_image.hpp"
 #include "simulation.hpp"
 
 namespace cometapi::testing::detail {
@@ -88,6 +89,7 @@ SimTask& Simulation::create_task(const Call& call, const Json& req, std::string 
   t.buttons = buttons_for(kind, t.hash);
   t.palette = new_palette();
   t.single_image = kind != ResultKind::Grid;
+  if (kind == ResultKind::Grid) size_grid_for_prompt(t);
   if (kind == ResultKind::Describe) t.suggestions = describe_suggestions();
   if (kind == ResultKind::Shorten) t.suggestions = shorten_suggestions(t.prompt);
   apply_prompt_rules(t, t.prompt);
@@ -306,10 +308,7 @@ Reply Simulation::press(const Call& call, const Json& req, SimTask& parent,
   t.parent_id = parent.id;
   t.custom_id = custom_id;
   if (kind == ResultKind::Upscaled || kind == ResultKind::UpscaledHd) {
-    const int quadrant = parent.single_image ? 0 : std::clamp(parsed.index, 1, 4) - 1;
-    t.palette.fill(parent.palette[quadrant]);
-    t.width = parent.width;
-    t.height = parent.height;
+    take_quadrant(t, parent, parsed.index);
   }
   if (!opens_modal && !remix) return json_reply(submit_answer(t, false));
 

@@ -9,6 +9,7 @@
 #include "cometapi/version.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "split_command.hpp"
 #ifdef COMETMJ_WITH_JOBS
 #include "batch.hpp"
 #endif
@@ -204,6 +205,8 @@ int main(int argc, char** argv) {
   sub = command("download", "Save a finished task's image (or video)", cometmj::run_download);
   task_arg(sub);
   sub->add_option("-o,--out", args.out, "File or directory (default: ./<task>.<ext>)");
+  cometmj::SplitCommands split;
+  split.add(app, *sub);
 
   sub = command("seed", "Print the Midjourney seed of a finished task", cometmj::run_seed);
   task_arg(sub);
@@ -253,6 +256,7 @@ int main(int argc, char** argv) {
     return cometmj::run_sim(out, sim);
   }
   Context ctx(global);
+  if (auto code = split.run_if_parsed(ctx, args)) return *code;
 #ifdef COMETMJ_WITH_JOBS
   if (batch.parsed()) return batch.run(ctx);
 #endif
