@@ -1,9 +1,10 @@
 // The job examples, run as a user would: built binaries, environment variables, a simulator at
 // 100x speed polled every 10 ms.
-#include <sys/wait.h>
-
 #include <cstdio>
+#include <map>
+#include <optional>
 
+#include "../tool/subprocess.hpp"
 #include "jobs_fixture.hpp"
 
 #if defined(COMETAPI_BATCH_EXE) && defined(COMETAPI_GUI_LOOP_EXE)
@@ -15,29 +16,29 @@ struct Ran {
   std::string output;  // stdout only
 };
 
-Ran run(const std::string& command) {
-  Ran result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+// Runs an example with the simulator's address in its environment.
+Ran run(const std::string& program, std::vector<std::string> args,
+        const std::map<std::string, std::optional<std::string>>& env = {}) {
+  cometmj::test::RunSpec spec;
+  spec.args = std::move(args);
+  spec.env = env;
+  const auto ran = cometmj::test::run(program, spec);
+  return {ran.exit_code, ran.out};
 }
 
 class JobExamples : public JobsTest {
  protected:
-  std::string env() const {
-    return "COMETAPI_POLL_MS=10 COMETAPI_KEY=" + std::string(kJobsKey) +
-           " COMETAPI_BASE_URL=" + server_->base_url() + " ";
+  std::map<std::string, std::optional<std::string>> env() const {
+    return {{"COMETAPI_POLL_MS", std::string("10")},
+            {"COMETAPI_KEY", std::string(kJobsKey)},
+            {"COMETAPI_BASE_URL", server_->base_url()}};
   }
   std::string journal() const { return dir_.path() + "/example.db"; }
 };
 
 TEST_F(JobExamples, BatchSavesOneUpscalePerPromptAndResumesNothingTwice) {
-  const Ran ran = run(env() + COMETAPI_BATCH_EXE " " + journal() + " " + dir_.path() +
-                      " 'a koi pond' 'a red fox' 'a lighthouse' 2>/dev/null");
+  const Ran ran = run(COMETAPI_BATCH_EXE,
+                      {journal(), dir_.path(), "a koi pond", "a red fox", "a lighthouse"}, env());
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   for (const char* file : {"/0001-U1.png", "/0002-U1.png", "/0003-U1.png"}) {
     EXPECT_TRUE(is_png(dir_.path() + file)) << file;
@@ -45,17 +46,17 @@ TEST_F(JobExamples, BatchSavesOneUpscalePerPromptAndResumesNothingTwice) {
   }
   EXPECT_EQ(server_->submits(), 6);
   // Without prompts it continues the journal: nothing is left, so nothing is sent.
-  const Ran again = run(env() + COMETAPI_BATCH_EXE " " + journal() + " " + dir_.path());
+  const Ran again = run(COMETAPI_BATCH_EXE, {journal(), dir_.path()}, env());
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(server_->submits(), 6);
   expect_no_duplicates();
 
-  EXPECT_EQ(run(COMETAPI_BATCH_EXE " 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(run(COMETAPI_BATCH_EXE, {}).exit_code, 2);
 }
 
 TEST_F(JobExamples, GuiLoopKeepsDrawingFramesWhileJobsRun) {
-  const Ran ran = run(env() + COMETAPI_GUI_LOOP_EXE " " + journal() + " " + dir_.path() +
-                      " 'a koi pond' 'a red fox' 2>/dev/null");
+  const Ran ran =
+      run(COMETAPI_GUI_LOOP_EXE, {journal(), dir_.path(), "a koi pond", "a red fox"}, env());
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_NE(ran.output.find("job 1 done"), std::string::npos) << ran.output;
   EXPECT_NE(ran.output.find("job 2 done"), std::string::npos) << ran.output;
