@@ -76,6 +76,31 @@ TEST_F(BatchToolTest, JsonLinesCarryTheirOwnOptionsAndEventsComeAsJson) {
   expect_no_duplicates();
 }
 
+TEST_F(BatchToolTest, OnATerminalALiveBlockShowsRunningJobsAndASummary) {
+  std::string prompts;
+  for (int i = 1; i <= 6; ++i) prompts += "live prompt " + std::to_string(i) + "\n";
+  const std::string file = write("live.txt", prompts);
+  cometmj::test::RunSpec run;
+  run.args = {"batch", file, "--then", "U1", "--out", dir_.path() + "/out", "--poll-interval", "5"};
+  run.env["COMETAPI_KEY"] = std::string(kJobsKey);
+  run.env["COMETAPI_BASE_URL"] = server_->base_url();
+  run.env["XDG_DATA_HOME"] = dir_.path() + "/data";
+  run.env["TERM"] = std::string("xterm");
+  run.stderr_tty = true;
+  auto ran = cometmj::test::run(COMETMJ_EXE, run);
+  ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  // One line per running job ("job 3 U1 IN_PROGRESS 45%  line 3: live prompt 3"), redrawn in
+  // place.
+  EXPECT_NE(ran.err.find(" imagine "), std::string::npos) << ran.err;
+  EXPECT_NE(ran.err.find(": live prompt "), std::string::npos) << ran.err;
+  EXPECT_NE(ran.err.find("\x1b["), std::string::npos);
+  EXPECT_NE(ran.err.find("6 done, 0 running, 0 failed, 0 need attention, 0 queued (of 6)"),
+            std::string::npos)
+      << ran.err;
+  // stdout is not the terminal, so it still has one plain line per event.
+  EXPECT_NE(ran.out.find("job 6: saved "), std::string::npos) << ran.out;
+}
+
 TEST_F(BatchToolTest, ABadLineIsRefusedBeforeAnythingIsRecordedOrSent) {
   const std::string file = write("bad.jsonl", "a fine prompt\n{\"kind\": \"painting\"}\n");
   auto ran = cometmj({"batch", file});

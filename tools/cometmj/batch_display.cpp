@@ -23,7 +23,8 @@ const cometapi::JobStep& current_step(const Job& job) {
 }
 
 std::string what(const Job& job) {
-  return !job.spec.label.empty() ? job.spec.label : job.spec.prompt;
+  if (job.spec.label.empty()) return job.spec.prompt;
+  return job.spec.prompt.empty() ? job.spec.label : job.spec.label + ": " + job.spec.prompt;
 }
 
 Json event_json(const cometapi::JobEvent& event) {
