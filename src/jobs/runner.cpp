@@ -193,23 +193,23 @@ void JobRunner::Impl::loop() {
       std::lock_guard<std::mutex> lock(mutex);
       if (stopping) break;
     }
-    const Clock::time_point now = Clock::now();
-    // Saving first: it frees nothing, but a saved file is what the user waits for.
-    if (!to_save.empty() && now >= next_save) {
-      std::deque<StepRef> saving;
-      saving.swap(to_save);
-      for (const StepRef& ref : saving) save_step(ref);
-    }
     bool draining_now;
     {
       std::lock_guard<std::mutex> lock(mutex);
       draining_now = draining;
     }
-    // One submit per turn, so that a long queue never delays the polls.
+    // A free slot first: a task running is worth more than a file saved a moment sooner. One
+    // submit per turn, so that a long queue never delays the polls.
     if (!ready.empty() && !draining_now && pacer.may_submit(in_flight, Clock::now())) {
       const StepRef ref = ready.front();
       ready.pop_front();
       submit_step(ref);
+      continue;
+    }
+    if (!to_save.empty() && Clock::now() >= next_save) {
+      std::deque<StepRef> saving;
+      saving.swap(to_save);
+      for (const StepRef& ref : saving) save_step(ref);
       continue;
     }
     if (!by_task.empty() && Clock::now() >= next_poll) {

@@ -284,7 +284,9 @@ void JobRunner::Impl::save_step(StepRef ref) {
   if (saved) {
     step.file = path;
     step.phase = StepPhase::Saved;
-    record(a, step.index);
+    // Written with the job's final status when this was its last step (one commit, not two); a
+    // crash before that commit only downloads the file again.
+    mark(a);
     publish(a, step.index, "saved " + path);
   } else if (retry_later(saved.error()) && ++a.save_tries[step.index] < kMaxAttempts) {
     to_save.push_back(ref);
@@ -297,6 +299,7 @@ void JobRunner::Impl::save_step(StepRef ref) {
     publish(a, step.index, step.error);
   }
   finish_if_done(a);
+  flush();
 }
 
 }  // namespace cometapi
