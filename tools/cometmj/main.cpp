@@ -10,6 +10,9 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "split_command.hpp"
+#ifdef COMETMJ_WITH_JOBS
+#include "batch.hpp"
+#endif
 
 namespace {
 
@@ -222,6 +225,10 @@ int main(int argc, char** argv) {
   sim_command->add_option("--concurrency", sim.concurrency, "Jobs per key before queueing")
       ->check(CLI::PositiveNumber);
 
+#ifdef COMETMJ_WITH_JOBS
+  cometmj::BatchCommands batch(app);  // batch, jobs, resume
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -250,6 +257,9 @@ int main(int argc, char** argv) {
   }
   Context ctx(global);
   if (auto code = split.run_if_parsed(ctx, args)) return *code;
+#ifdef COMETMJ_WITH_JOBS
+  if (batch.parsed()) return batch.run(ctx);
+#endif
   for (const auto& [subcommand, run] : commands) {
     if (subcommand->parsed()) return run(ctx, args);
   }
