@@ -105,6 +105,18 @@ std::vector<ButtonSpec> buttons_for(ResultKind kind, const std::string& hash) {
   return out;
 }
 
+Json buttons_json(const std::vector<ButtonSpec>& buttons) {
+  Json out = Json::array();
+  for (const ButtonSpec& b : buttons) {
+    out.push_back(Json{{"customId", b.custom_id},
+                       {"emoji", b.emoji},
+                       {"label", b.label},
+                       {"type", 2},
+                       {"style", b.style}});
+  }
+  return out;
+}
+
 ParsedCustomId parse_custom_id(std::string_view custom_id) {
   ParsedCustomId parsed;
   const std::vector<std::string> parts = split(custom_id, "::");

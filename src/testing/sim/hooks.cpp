@@ -22,10 +22,7 @@ std::string upstream_action(const std::string& action) {
 std::string Simulation::hook_payload(const SimTask& t, const TaskView& v,
                                      const std::string& base_url) {
   const bool success = v.status == "SUCCESS";
-  std::string words;
-  for (const std::string& line : success ? t.suggestions : std::vector<std::string>{}) {
-    words += (words.empty() ? "" : "\n") + line;
-  }
+  const std::string words = success ? join(t.suggestions, "\n") : "";
   const bool has_words = t.kind == ResultKind::Describe || t.kind == ResultKind::Shorten;
   Json j;
   j["id"] = t.id;
@@ -46,17 +43,7 @@ std::string Simulation::hook_payload(const SimTask& t, const TaskView& v,
   Json properties{{"finalPrompt", has_words ? words : t.prompt_en},
                   {"discordInstanceId", kInstance}};
   j["properties"] = properties;
-  Json buttons = Json::array();
-  if (success) {
-    for (const ButtonSpec& b : t.buttons) {
-      buttons.push_back(Json{{"customId", b.custom_id},
-                             {"emoji", b.emoji},
-                             {"label", b.label},
-                             {"type", 2},
-                             {"style", b.style}});
-    }
-  }
-  j["buttons"] = buttons;
+  j["buttons"] = success ? buttons_json(t.buttons) : Json::array();
   if (options_.flavour == Flavour::Trueai) {
     // trueai's TaskInfo carries more: a few of its fields, so receivers meet unknown keys.
     j["parentId"] = t.parent_id.empty() ? Json(nullptr) : Json(t.parent_id);

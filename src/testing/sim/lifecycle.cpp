@@ -137,10 +137,7 @@ Json Simulation::task_json(const SimTask& t, const std::string& base_url, std::i
   std::string final_prompt = prompt_en;
   if (t.kind == ResultKind::Describe || t.kind == ResultKind::Shorten) {
     const bool in_prompt_en = t.kind == ResultKind::Describe && options_.flavour == Flavour::Trueai;
-    std::string words;
-    for (const std::string& line : success ? t.suggestions : std::vector<std::string>{}) {
-      words += (words.empty() ? "" : in_prompt_en ? "\r\n" : "\n") + line;
-    }
+    const std::string words = success ? join(t.suggestions, in_prompt_en ? "\r\n" : "\n") : "";
     prompt_en = in_prompt_en ? words : "";
     final_prompt = in_prompt_en ? "" : words;
   }
@@ -169,17 +166,8 @@ Json Simulation::task_json(const SimTask& t, const std::string& base_url, std::i
     }
     video_url = video_urls[0]["url"].get<std::string>();
   }
-  Json buttons = nullptr;  // null, not [], until there are buttons
-  if (success && !t.buttons.empty()) {
-    buttons = Json::array();
-    for (const ButtonSpec& b : t.buttons) {
-      buttons.push_back(Json{{"customId", b.custom_id},
-                             {"emoji", b.emoji},
-                             {"label", b.label},
-                             {"type", 2},
-                             {"style", b.style}});
-    }
-  }
+  // null, not [], until there are buttons
+  const Json buttons = success && !t.buttons.empty() ? buttons_json(t.buttons) : Json(nullptr);
   Json properties = nullptr;
   if (v.synced) properties = Json{{"finalPrompt", final_prompt}, {"finalZhPrompt", ""}};
 

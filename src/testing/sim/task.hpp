@@ -64,6 +64,8 @@ struct ParsedCustomId {
 
 ParsedCustomId parse_custom_id(std::string_view custom_id);
 std::vector<ButtonSpec> buttons_for(ResultKind kind, const std::string& hash);
+// The buttons as the wire shows them (type 2: a Discord button component).
+Json buttons_json(const std::vector<ButtonSpec>& buttons);
 // The kind of task an action creates, from the parsed customId.
 ResultKind result_kind_of_action(const ParsedCustomId& parsed);
 
@@ -110,6 +112,7 @@ struct TaskView {
 std::optional<Json> bind_request(const std::string& body);
 
 std::string lower(std::string_view text);
+std::string join(const std::vector<std::string>& lines, std::string_view separator);
 bool starts_with(std::string_view text, std::string_view prefix);
 
 }  // namespace cometapi::testing::detail
