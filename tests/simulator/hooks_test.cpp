@@ -108,6 +108,7 @@ TEST_F(HookTest, AFailureCarriesItsReason) {
   EXPECT_EQ(last["status"], "FAILURE");
   EXPECT_EQ(last["failReason"], "Job failed: doomed");
   EXPECT_EQ(last["progress"], "");  // the upstream blanks it; only the gateway says 100%
+  EXPECT_EQ(server_->hook_deliveries().back().progress, "");
 }
 
 TEST_F(HookTest, OutOfOrderAndRepeatedDelivery) {
@@ -154,6 +155,31 @@ TEST_F(HookTest, LocalhostAndTheControlEndpoint) {
   EXPECT_EQ(listed.back()["status"], "SUCCESS");
   EXPECT_EQ(listed.back()["httpStatus"], 204);
   EXPECT_EQ(receiver_.received().size(), listed.size());
+}
+
+TEST_F(HookTest, TrueaiPayloadsCarryItsExtraFields) {
+  auto options = manual_options();
+  options.flavour = cometapi::testing::Flavour::Trueai;
+  restart(options);
+  post("/mj-relax/mj/submit/imagine", json{{"prompt", "relaxed"}, {"notifyHook", receiver_.url()}});
+  server_->advance(10s);
+  server_->flush_hooks();
+  const json last = receiver_.received().back();
+  EXPECT_EQ(last["status"], "SUCCESS");
+  EXPECT_EQ(last["mode"], "RELAX");
+  EXPECT_EQ(last["botType"], "MID_JOURNEY");
+  EXPECT_EQ(last["parentId"], nullptr);
+  EXPECT_TRUE(last["seed"].is_string());
+  // A variation's payload names its parent and the upstream's action.
+  const std::string grid = last["id"];
+  post(
+      "/mj/submit/action",
+      json{{"taskId", grid}, {"customId", custom_id(grid, "V1")}, {"notifyHook", receiver_.url()}});
+  server_->advance(10s);
+  server_->flush_hooks();
+  const json child = receiver_.received().back();
+  EXPECT_EQ(child["parentId"], grid);
+  EXPECT_EQ(child["action"], "VARIATION");
 }
 
 TEST_F(HookTest, TasksWithoutAHookSendNothing) {

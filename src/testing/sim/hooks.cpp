@@ -2,6 +2,7 @@
 // task's status or progress changes, so the payloads follow the upstream's state, not what fetch
 // shows. The server layer sends them (server/hook_sender.cpp).
 #include <algorithm>
+#include <cctype>
 
 #include "sim/simulation.hpp"
 #include "sim/submit_fields.hpp"
@@ -15,6 +16,11 @@ std::string upstream_action(const std::string& action) {
   if (action == "CUSTOM_ZOOM") return "ZOOM";
   if (action == "EDITS") return "EDIT";
   return action;
+}
+
+// The upstream blanks the progress of a failed task; only the gateway then shows "100%".
+std::string hook_progress(const TaskView& v) {
+  return v.status == "FAILURE" ? "" : std::to_string(v.progress) + "%";
 }
 
 }  // namespace
@@ -35,7 +41,7 @@ std::string Simulation::hook_payload(const SimTask& t, const TaskView& v,
   j["submitTime"] = t.submit_ms;
   j["startTime"] = v.start == 0 ? Json(nullptr) : Json(v.start);  // the upstream has real nulls
   j["finishTime"] = v.finish == 0 ? Json(nullptr) : Json(v.finish);
-  j["progress"] = v.status == "FAILURE" ? "" : std::to_string(v.progress) + "%";
+  j["progress"] = hook_progress(v);
   // The simulator's own URL rather than a CDN's, so nothing a test follows leaves the machine.
   j["imageUrl"] = success && t.kind != ResultKind::Shorten ? Json(base_url + "/mj/image/" + t.id)
                                                            : Json(nullptr);
@@ -48,7 +54,9 @@ std::string Simulation::hook_payload(const SimTask& t, const TaskView& v,
     // trueai's TaskInfo carries more: a few of its fields, so receivers meet unknown keys.
     j["parentId"] = t.parent_id.empty() ? Json(nullptr) : Json(t.parent_id);
     j["botType"] = "MID_JOURNEY";
-    j["mode"] = t.mode.empty() ? "FAST" : lower(t.mode) == "relax" ? "RELAX" : "FAST";
+    std::string mode = t.mode.empty() ? "fast" : t.mode;
+    for (char& c : mode) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    j["mode"] = mode;
     j["seed"] = success ? Json(t.seed) : Json(nullptr);
   }
   return j.dump();
@@ -73,8 +81,7 @@ std::vector<HookEvent> Simulation::collect_hooks(const std::string& base_url) {
       if (v.status == t.hook_status && v.progress == t.hook_progress) continue;
       t.hook_status = v.status;
       t.hook_progress = v.progress;
-      HookEvent e{t.id, t.notify_hook, v.status, std::to_string(v.progress) + "%",
-                  hook_payload(t, v, base_url)};
+      HookEvent e{t.id, t.notify_hook, v.status, hook_progress(v), hook_payload(t, v, base_url)};
       due.emplace_back(at, std::move(e));
     }
     t.hook_checked_ms = now;
