@@ -8,7 +8,11 @@
 # and, when the simulator target cometapi_testing exists, the optional COMPONENT `testing`:
 #   <libdir>/libcometapi_testing.{a,so}, <includedir>/cometapi/testing/fake_server.hpp and
 #   <libdir>/cmake/cometapi/cometapiTestingTargets*.cmake, loaded by
-#   find_package(cometapi CONFIG COMPONENTS testing).
+#   find_package(cometapi CONFIG COMPONENTS testing);
+# and, when cometapi_images exists (COMETAPI_BUILD_IMAGES), the optional COMPONENT `images`:
+#   <libdir>/libcometapi_images.{a,so}, <includedir>/cometapi/grid.hpp and
+#   <libdir>/cmake/cometapi/cometapiImagesTargets*.cmake, loaded by
+#   find_package(cometapi CONFIG COMPONENTS images).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -24,11 +28,12 @@ install(TARGETS cometapi
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # (The include directory comes from the target's own $<INSTALL_INTERFACE:...>, see src/.)
 
-# The public headers, without testing/ (that belongs to the optional testing component).
+# The public headers, without testing/ and grid.hpp (they belong to the optional components).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/cometapi/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cometapi
   FILES_MATCHING PATTERN "*.hpp"
-  PATTERN "testing" EXCLUDE)
+  PATTERN "testing" EXCLUDE
+  PATTERN "grid.hpp" EXCLUDE)
 install(FILES ${PROJECT_BINARY_DIR}/generated/include/cometapi/version.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cometapi)
 
@@ -90,6 +95,32 @@ if(TARGET cometapi_testing)
     COMPONENT testing)
 endif()
 
+# --- the optional images component (split_grid) ------------------------------------------------
+# A static cometapi_images names libpng, libjpeg and libwebp in its link interface: the config
+# finds them again (libwebp through pkg-config, as PkgConfig::COMETAPI_WEBP, the build's name).
+set(COMETAPI_HAS_IMAGES_COMPONENT OFF)
+set(COMETAPI_IMAGES_STATIC OFF)
+if(TARGET cometapi_images)
+  set(COMETAPI_HAS_IMAGES_COMPONENT ON)
+  get_target_property(_cometapi_images_type cometapi_images TYPE)
+  if(_cometapi_images_type STREQUAL "STATIC_LIBRARY")
+    set(COMETAPI_IMAGES_STATIC ON)
+  endif()
+  install(TARGETS cometapi_images
+    EXPORT cometapiImagesTargets
+    COMPONENT images
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT images
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT images
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT images)
+  install(FILES ${PROJECT_SOURCE_DIR}/include/cometapi/grid.hpp
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cometapi
+    COMPONENT images)
+  install(EXPORT cometapiImagesTargets
+    NAMESPACE cometapi::
+    DESTINATION ${COMETAPI_INSTALL_CMAKEDIR}
+    COMPONENT images)
+endif()
+
 # --- cometapiConfig.cmake and cometapiConfigVersion.cmake --------------------------------------
 # A static library carries its private link dependencies in its link interface as
 # $<LINK_ONLY:...>, so the config must find CURL and nlohmann_json for it; a shared one needs only
@@ -146,6 +177,7 @@ unset(_cometapi_pc_INCLUDEDIR)
 unset(_cometapi_dir)
 unset(_cometapi_type)
 unset(_cometapi_testing_type)
+unset(_cometapi_images_type)
 unset(_cometapi_testing_export_name)
 unset(_cometapi_testing_libs)
 unset(_cometapi_lib)

@@ -13,7 +13,6 @@
 #include <cometapi/cometapi.hpp>
 #include <cstdlib>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 namespace {
@@ -64,10 +63,10 @@ int main(int argc, char** argv) {
   auto task = cometapi::TaskPoller(*client).wait(submitted->result, wait_options());
   if (!task) return fail(task.error());
 
-  // The suggestions arrive in promptEn, one per line (numbered 1️⃣ to 4️⃣ by Midjourney).
-  std::istringstream suggestions(task->prompt_en);
-  for (std::string line; std::getline(suggestions, line);) {
-    if (!line.empty()) std::cout << line << "\n";
+  // Upstreams put the suggestions in promptEn or in properties.finalPrompt, numbered or not:
+  // prompt_suggestions reads either and hands back one clean prompt per entry.
+  for (const std::string& suggestion : cometapi::prompt_suggestions(*task)) {
+    std::cout << suggestion << "\n";
   }
   return 0;
 }

@@ -117,12 +117,15 @@ struct TaskProperties {
 struct Task {
   /// The task id: 16 digits today, kept as an opaque string.
   std::string id;
-  std::string action;     ///< e.g. "IMAGINE", "UPSCALE" (open set: see mj-api.md §4.2).
+  /// e.g. "IMAGINE", "UPSCALE": the gateway's name, an open set (see docs/service-notes.md).
+  std::string action;
   std::string custom_id;  ///< Always empty in fetch answers.
   std::string bot_type;   ///< Always empty in fetch answers.
   /// The prompt; for an action, its parent's prompt.
   std::string prompt;
-  std::string prompt_en;    ///< Describe puts its suggestions here, one per line.
+  /// The prompt Midjourney ran. Some upstreams put describe's suggestions here, one per line:
+  /// read them with prompt_suggestions(), which also looks in properties.final_prompt.
+  std::string prompt_en;
   std::string description;  ///< The submit response's description, not updated later.
   std::string state;        ///< Your `state`, echoed after the first sync.
   /// The status, parsed; branch on this, never on progress.
@@ -155,6 +158,12 @@ struct Task {
   /// is_terminal(status): SUCCESS, FAILURE or CANCEL.
   bool finished() const noexcept { return is_terminal(status); }
 };
+
+/// The prompts a finished describe or shorten task suggests, in order. Upstreams differ in where
+/// they put them (properties.final_prompt, or prompt_en for describe) and how (lines joined by
+/// "\n" or "\r\n", numbered with 1️⃣ ... 4️⃣ or not): this reads either field, splits the
+/// lines, drops the numbering and the blank lines. Empty when the task carries none.
+std::vector<std::string> prompt_suggestions(const Task& task);
 
 /// `properties` of a submit answer. Fields the answer lacks stay empty.
 struct SubmitProperties {

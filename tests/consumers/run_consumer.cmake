@@ -4,6 +4,7 @@
 #   install               cmake --install the SDK's build into a fresh prefix and check its layout
 #   find_package          build and run find_package/ against that prefix
 #   find_package_testing  the same with COMPONENTS testing and the simulator
+#   find_package_images   the same with COMPONENTS images (split_grid)
 #   add_subdirectory      build and run add_subdirectory/ over the SDK's source tree
 #   fetchcontent          build and run fetchcontent/ (FetchContent with SOURCE_DIR, no network)
 #   pkgconfig             compile pkgconfig/main.cpp with the compiler and `pkg-config` flags only
@@ -143,6 +144,12 @@ if(MODE STREQUAL "install")
   else()
     expect_no_file(${includedir}/cometapi/testing)
   endif()
+  if(COMETAPI_HAS_IMAGES)
+    expect_file(${includedir}/cometapi/grid.hpp)
+    expect_file(${libdir}/cmake/cometapi/cometapiImagesTargets.cmake)
+  else()
+    expect_no_file(${includedir}/cometapi/grid.hpp)
+  endif()
   file(READ ${libdir}/pkgconfig/cometapi.pc pc)
   string(FIND "${pc}" "prefix=${INSTALL_PREFIX}\n" at)
   if(at EQUAL -1)
@@ -157,6 +164,11 @@ elseif(MODE STREQUAL "find_package")
 
 elseif(MODE STREQUAL "find_package_testing")
   build_and_run(find_package_testing cometapi_consumer_testing
+    -DCMAKE_PREFIX_PATH=${INSTALL_PREFIX}
+    -DCOMETAPI_EXPECTED_PREFIX=${INSTALL_PREFIX})
+
+elseif(MODE STREQUAL "find_package_images")
+  build_and_run(find_package_images cometapi_consumer_images
     -DCMAKE_PREFIX_PATH=${INSTALL_PREFIX}
     -DCOMETAPI_EXPECTED_PREFIX=${INSTALL_PREFIX})
 

@@ -1,6 +1,8 @@
-// Requirement 6: served images are real PNGs: a 2x2 grid of colours, a single colour per upscale.
+// Requirement 6: served images are real PNGs: a 2x2 grid of numbered colours at the prompt's
+// aspect ratio, and an upscale is exactly its quadrant.
 #include <cstdint>
 #include <set>
+#include <tuple>
 
 #include "test_support.hpp"
 #ifdef COMETAPI_TEST_HAVE_ZLIB
@@ -79,20 +81,37 @@ TEST_F(SimTest, GridImageIsAValidPngOfFourQuadrants) {
   EXPECT_EQ(a.content_type, "image/png");
   const Png png = read_png(a.body);
   EXPECT_EQ(png.chunk_types, (std::vector<std::string>{"IHDR", "IDAT", "IEND"}));
-  EXPECT_EQ(png.width, 128u);
-  EXPECT_EQ(png.height, 128u);
+  EXPECT_EQ(png.width, 256u);  // no --ar: 1:1, quadrants 128x128
+  EXPECT_EQ(png.height, 256u);
   const std::string raw = pixels(png);
   if (raw.empty()) GTEST_SKIP() << "built without zlib: pixel check skipped";
   std::set<std::string> colours;
-  for (auto [x, y] : {std::pair{5, 5}, {100, 5}, {5, 100}, {100, 100}}) {
+  for (auto [x, y] : {std::pair{5, 5}, {200, 5}, {5, 200}, {200, 200}}) {
     colours.insert(rgb_at(png, raw, x, y));
   }
   EXPECT_EQ(colours.size(), 4u);
-  EXPECT_EQ(rgb_at(png, raw, 0, 0), rgb_at(png, raw, 63, 63));  // quadrants are uniform
+  EXPECT_EQ(rgb_at(png, raw, 0, 0), rgb_at(png, raw, 127, 127));  // the background is uniform
+  // The number is drawn on it: the quadrant's centre column holds another colour.
+  std::set<std::string> column;
+  for (int y = 0; y < 128; ++y) column.insert(rgb_at(png, raw, 64, y));
+  EXPECT_EQ(column.size(), 2u);
 }
 
-TEST_F(SimTest, UpscaleIsOneColourTakenFromItsQuadrant) {
-  const std::string grid = imagine("pick three");
+TEST_F(SimTest, GridFollowsThePromptsAspectRatio) {
+  for (auto [ar, w, h] : {std::tuple{"16:9", 456u, 256u},
+                          {"2:3", 256u, 384u},
+                          {"1:1", 256u, 256u},
+                          {"4:1", 1024u, 256u}}) {
+    const std::string id = imagine(std::string("shape --ar ") + ar + " --v 6");
+    finish();
+    const Png png = read_png(get("/mj/image/" + id, "").body);
+    EXPECT_EQ(png.width, w) << ar;
+    EXPECT_EQ(png.height, h) << ar;
+  }
+}
+
+TEST_F(SimTest, UpscaleIsExactlyItsQuadrant) {
+  const std::string grid = imagine("pick three --ar 2:3");
   finish();
   const std::string up = result_id(press(grid, "U3").body_json());
   finish();
@@ -101,9 +120,14 @@ TEST_F(SimTest, UpscaleIsOneColourTakenFromItsQuadrant) {
   const std::string grid_raw = pixels(grid_png);
   const std::string up_raw = pixels(up_png);
   if (grid_raw.empty()) GTEST_SKIP() << "built without zlib: pixel check skipped";
-  const std::string colour = rgb_at(up_png, up_raw, 0, 0);
-  EXPECT_EQ(rgb_at(up_png, up_raw, 127, 127), colour);
-  EXPECT_EQ(rgb_at(grid_png, grid_raw, 5, 100), colour);  // U3 is bottom-left
+  ASSERT_EQ(up_png.width, 128u);
+  ASSERT_EQ(up_png.height, 192u);
+  for (int y = 0; y < 192; ++y) {  // U3 is the bottom-left quadrant, row for row
+    for (int x = 0; x < 128; ++x) {
+      ASSERT_EQ(rgb_at(up_png, up_raw, x, y), rgb_at(grid_png, grid_raw, x, 192 + y))
+          << x << "," << y;
+    }
+  }
 }
 
 }  // namespace

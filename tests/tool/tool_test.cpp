@@ -274,7 +274,7 @@ TEST_F(ToolTest, PressUnknownButtonFailsAndListsTheButtons) {
   const RunResult r = cometmj({"press", parent, "U9"});
   EXPECT_EQ(r.exit_code, 1) << explain(r);
   EXPECT_TRUE(r.out.empty());
-  EXPECT_TRUE(contains(r.err, "has no button \"U9\"")) << r.err;
+  EXPECT_TRUE(contains(r.err, "has no button 'U9'")) << r.err;
   EXPECT_TRUE(contains(r.err, "U1")) << r.err;
 }
 
@@ -303,7 +303,7 @@ TEST_F(ToolTest, UpscaleOfAnUnfinishedTaskIsRefused) {
   const std::string id = submit_no_wait("a frozen lake");
   const RunResult r = cometmj({"upscale", id, "1"});
   EXPECT_EQ(r.exit_code, 1) << explain(r);
-  EXPECT_TRUE(contains(r.err, "cometmj wait " + id)) << r.err;
+  EXPECT_TRUE(contains(r.err, "buttons appear when it is SUCCESS")) << r.err;
 }
 
 TEST_F(ToolTest, VaryOnAGridAndOnAnUpscaledImage) {
@@ -554,6 +554,88 @@ TEST_F(ToolTest, DownloadToAFileOrADirectory) {
   EXPECT_TRUE(early.out.empty());
 }
 
+// ---- split --------------------------------------------------------------------------------------
+
+// The width and height a PNG's IHDR declares.
+std::pair<int, int> png_size(const std::string& file) {
+  const auto be32 = [&](std::size_t at) {
+    int v = 0;
+    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(file[at + i]);
+    return v;
+  };
+  return file.size() < 24 ? std::pair{0, 0} : std::pair{be32(16), be32(20)};
+}
+
+TEST_F(ToolTest, SplitATaskOrAFileIntoFourPngs) {
+  const std::string id = grid("a wide valley --ar 16:9");
+  const fs::path by_task = dir_ / "by-task";
+  const RunResult r = cometmj({"split", id, "--out", by_task.string()});
+  ASSERT_EQ(r.exit_code, 0) << explain(r);
+  std::string expected;
+  for (int i = 1; i <= 4; ++i) {
+    const fs::path file = by_task / (id + "-" + std::to_string(i) + ".png");
+    expected += file.string() + "\n";
+    EXPECT_EQ(png_size(read_file(file)), (std::pair{228, 128})) << file;  // 16:9 quadrants
+  }
+  EXPECT_EQ(r.out, expected);
+  EXPECT_NE(read_file(by_task / (id + "-1.png")), read_file(by_task / (id + "-4.png")));
+  EXPECT_FALSE(fs::exists(by_task / (id + "-1.png.part")));  // written aside, then renamed
+
+  // download --split: the same four files.
+  const fs::path by_download = dir_ / "by-download";
+  const RunResult d = cometmj({"download", id, "--split", "-o", by_download.string()});
+  ASSERT_EQ(d.exit_code, 0) << explain(d);
+  for (int i = 1; i <= 4; ++i) {
+    const std::string name = id + "-" + std::to_string(i) + ".png";
+    EXPECT_EQ(read_file(by_download / name), read_file(by_task / name)) << name;
+  }
+
+  // A grid file already on disk: named after the file, no key or service needed for it.
+  const std::string saved = (dir_ / "valley.png").string();
+  ASSERT_EQ(cometmj({"download", id, "-o", saved}).exit_code, 0);
+  const fs::path by_file = dir_ / "by-file";
+  RunSpec offline = spec({"--json", "split", saved, "-o", by_file.string()});
+  offline.env["COMETAPI_KEY"] = std::nullopt;
+  offline.env["COMETAPI_BASE_URL"] = "http://127.0.0.1:9";
+  const RunResult f = run(COMETMJ_EXE, offline);
+  ASSERT_EQ(f.exit_code, 0) << explain(f);
+  const json listed = json::parse(f.out);
+  EXPECT_EQ(listed["task"], nullptr);
+  ASSERT_EQ(listed["files"].size(), 4u);
+  for (int i = 1; i <= 4; ++i) {
+    const std::string name = "valley-" + std::to_string(i) + ".png";
+    EXPECT_EQ(listed["files"][i - 1], (by_file / name).string());
+    EXPECT_EQ(read_file(by_file / name),
+              read_file(by_task / (id + "-" + std::to_string(i) + ".png")));
+  }
+}
+
+TEST_F(ToolTest, SplitRefusesWhatIsNotAGrid) {
+  const std::string junk = (dir_ / "junk.png").string();
+  std::ofstream(junk) << "not an image at all";
+  const fs::path out = dir_ / "nothing";
+  const RunResult bad = cometmj({"split", junk, "-o", out.string()});
+  EXPECT_EQ(bad.exit_code, 2) << explain(bad);
+  EXPECT_NE(bad.err.find("not a PNG, JPEG or WebP image"), std::string::npos) << explain(bad);
+  EXPECT_FALSE(fs::exists(out));
+
+  const RunResult tiny = cometmj({"split", png("one-pixel.png"), "-o", out.string()});
+  EXPECT_EQ(tiny.exit_code, 2) << explain(tiny);
+  EXPECT_NE(tiny.err.find("too small to be a 2x2 grid"), std::string::npos) << explain(tiny);
+
+  const RunResult upscale = cometmj({"split", upscaled(), "-o", out.string()});
+  EXPECT_EQ(upscale.exit_code, 2) << explain(upscale);
+  EXPECT_NE(upscale.err.find("is not a 2x2 grid"), std::string::npos) << explain(upscale);
+
+  // Like download, download --split does not wait: an unfinished task exits 1.
+  server_->stall_prompt("frozen");
+  const std::string unfinished = submit_no_wait("a frozen lake");
+  const RunResult early = cometmj({"download", unfinished, "--split", "-o", out.string()});
+  EXPECT_EQ(early.exit_code, 1) << explain(early);
+  EXPECT_NE(early.err.find("no finished image to split yet"), std::string::npos) << explain(early);
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(ToolTest, SeedPrintsTheSeed) {
   const std::string id = grid();
   const RunResult r = cometmj({"seed", id});
@@ -733,6 +815,88 @@ TEST_F(ToolTest, QuietLeavesStderrEmptyOnSuccess) {
   ASSERT_EQ(r.exit_code, 0) << explain(r);
   EXPECT_TRUE(r.err.empty()) << r.err;
   EXPECT_EQ(json::parse(r.out)["status"], "SUCCESS");
+}
+
+// ---- the SDK's seams, seen from the terminal
+// -----------------------------------------------------
+
+namespace seams {
+
+// A socket on 127.0.0.1 that accepts connections and never answers a byte.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    listen(fd_, 16);
+    socklen_t length = sizeof address;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentServer() { close(fd_); }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace seams
+
+TEST_F(ToolTest, TimeoutBoundsTheWholeCommandHttpIncluded) {
+  seams::SilentServer silent;
+  RunSpec s = spec({"--timeout", "3", "fetch", "1773314942177684"});
+  s.env["COMETAPI_BASE_URL"] = silent.base_url();
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult r = run(COMETMJ_EXE, s);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(r.exit_code, 4) << explain(r);
+  EXPECT_TRUE(contains(r.err, "DeadlineExceeded")) << r.err;
+  EXPECT_LT(took, std::chrono::milliseconds(3500));
+}
+
+TEST_F(ToolTest, FirstCtrlCCancelsARequestTheServerNeverAnswers) {
+  seams::SilentServer silent;
+  RunSpec s = spec({"-v", "fetch", "1773314942177684"});
+  s.env["COMETAPI_BASE_URL"] = silent.base_url();
+  s.on_output = [](pid_t child, const std::string&, const std::string& err) {
+    if (!contains(err, "trace: GET ")) return false;
+    kill(child, SIGINT);  // once: no second Ctrl-C is needed any more
+    return true;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult r = run(COMETMJ_EXE, s);
+  EXPECT_EQ(r.exit_code, 130) << explain(r);
+  EXPECT_TRUE(contains(r.err, "Cancelled")) << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(ToolTest, JsonFailureIsOneJsonObjectOnStdoutNamingTheTask) {
+  server_->fail_prompt("boom", "Job failed: the prompt went boom");
+  const RunResult r = cometmj({"--json", "imagine", "boom"});
+  EXPECT_EQ(r.exit_code, 1) << explain(r);
+  const json parsed = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(parsed.is_discarded()) << explain(r);
+  ASSERT_TRUE(parsed.contains("error")) << r.out;
+  EXPECT_EQ(parsed["error"]["kind"], "TaskFailed");
+  EXPECT_EQ(parsed["error"]["message"], "Job failed: the prompt went boom");
+  const std::string id = parsed["error"].value("task_id", "");
+  ASSERT_FALSE(id.empty()) << r.out;
+  EXPECT_TRUE(server_->task(id).has_value());
+  // The stderr line says it too: the reason and the task.
+  EXPECT_TRUE(contains(r.err, "the prompt went boom")) << r.err;
+  EXPECT_TRUE(contains(r.err, "task " + id)) << r.err;
+}
+
+TEST_F(ToolTest, ARetriedPollIsShownDuringTheWait) {
+  // More failures in a row than one call retries (3 attempts): the wait sees a failed poll.
+  server_->fail_next("/mj/task/", sim::FaultKind::InternalError, 3);
+  const RunResult r = cometmj({"imagine", "a patient fox"});
+  EXPECT_EQ(r.exit_code, 0) << explain(r);
+  EXPECT_TRUE(contains(r.err, "service error (HTTP 500), retrying (attempt 2)")) << r.err;
 }
 
 }  // namespace

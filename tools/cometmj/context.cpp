@@ -40,6 +40,7 @@ int exit_code_for(const cometapi::Error& error) {
     case ErrorKind::InvalidArgument:
       return kExitUsage;
     case ErrorKind::Authentication:
+    case ErrorKind::QuotaExhausted:
     case ErrorKind::PermissionDenied:
       return kExitAuth;
     case ErrorKind::Connection:
@@ -56,6 +57,7 @@ int exit_code_for(const cometapi::Error& error) {
     case ErrorKind::BannedPrompt:
     case ErrorKind::TaskFailed:
     case ErrorKind::NotFound:
+    case ErrorKind::LocalFile:
       return kExitTaskFailed;
   }
   return kExitTaskFailed;
@@ -72,8 +74,8 @@ void Interrupts::install() {
     for (;;) {
       int signal = 0;
       if (sigwait(&set, &signal) != 0) continue;
-      // A second Ctrl-C means "now": the first may be stuck behind an HTTP call (up to 60 s).
-      if (g_signal.exchange(signal) != 0) _exit(128 + signal);
+      // The token reaches the HTTP call in flight too, so the first signal is enough.
+      g_signal.store(signal);
       token().cancel();
     }
   }).detach();
@@ -111,11 +113,6 @@ std::optional<cometapi::CometClient> Context::client(int* exit_code) {
   if (options_.mode == "fast") options.mode = cometapi::Mode::Fast;
   if (options_.mode == "relax") options.mode = cometapi::Mode::Relax;
   if (options_.mode == "turbo") options.mode = cometapi::Mode::Turbo;
-  // --timeout bounds the whole command, so one HTTP attempt may not outlast it either.
-  const auto total = std::chrono::milliseconds(
-      static_cast<long long>(std::max(0.001, options_.timeout_s) * 1000.0));
-  options.request_timeout = std::min(options.request_timeout, total);
-  options.connect_timeout = std::min(options.connect_timeout, total);
   options.user_agent_suffix = std::string("cometmj/") + cometapi::kVersion;
   if (options_.verbose) {
     // The SDK redacts the key in every trace line.
@@ -132,10 +129,38 @@ std::optional<cometapi::CometClient> Context::client(int* exit_code) {
   return client_;
 }
 
-cometapi::WaitOptions Context::wait_options() const {
+cometapi::CallOptions Context::call() const {
+  cometapi::CallOptions call;
+  call.cancel = Interrupts::token();
+  call.deadline = deadline_;  // --timeout bounds the whole command, HTTP calls included
+  return call;
+}
+
+namespace {
+
+// "service unreachable", "rate limited" ...: what a retried poll ran into, in a few words.
+std::string trouble(const cometapi::Error& error) {
+  using cometapi::ErrorKind;
+  switch (error.kind) {
+    case ErrorKind::Connection:
+    case ErrorKind::Timeout:
+      return "service unreachable";
+    case ErrorKind::RateLimited:
+      return "rate limited";
+    case ErrorKind::Server:
+      return "service error" +
+             (error.http_status ? " (HTTP " + std::to_string(error.http_status) + ")" : "");
+    default:
+      return "unreadable answer";
+  }
+}
+
+}  // namespace
+
+cometapi::WaitOptions Context::wait_options() {
   cometapi::WaitOptions options;
   if (options_.poll_ms > 0) {
-    // Only for simulators and tests: the real service syncs every ~15 s (design.md §8).
+    // Only for simulators and tests: the real service syncs every ~15 s.
     options.first_poll = std::chrono::milliseconds(options_.poll_ms);
     options.max_interval = options.first_poll;
     options.backoff_factor = 1.0;
@@ -144,8 +169,28 @@ cometapi::WaitOptions Context::wait_options() const {
       deadline_ - std::chrono::steady_clock::now());
   options.timeout = std::max(left, std::chrono::milliseconds(1));
   options.cancel = Interrupts::token();
+  options.on_retry = [this](const cometapi::Error& error, int failures) {
+    out_.info(trouble(error) + ", retrying (attempt " + std::to_string(failures + 1) +
+              "): " + error.to_string());
+  };
   return options;
 }
+
+namespace {
+
+// The job keeps running (and is paid for) on the service: say how to pick it up again.
+cometapi::Error with_resume_hint(cometapi::Error error) {
+  using cometapi::ErrorKind;
+  if (!error.task_id.empty() &&
+      (error.kind == ErrorKind::Cancelled || error.kind == ErrorKind::DeadlineExceeded ||
+       error.kind == ErrorKind::Stalled)) {
+    error.message +=
+        "; the task may still finish: resume with `cometmj wait " + error.task_id + "`";
+  }
+  return error;
+}
+
+}  // namespace
 
 cometapi::Result<cometapi::Task> Context::wait(const cometapi::CometClient& client,
                                                const std::string& task_id, const std::string& what,
@@ -153,44 +198,48 @@ cometapi::Result<cometapi::Task> Context::wait(const cometapi::CometClient& clie
   Progress progress(out_, task_id, what);
   if (known != nullptr) {
     progress.update(*known);
-    using cometapi::TaskStatus;
-    switch (known->status) {
-      case TaskStatus::Success:
-      case TaskStatus::Modal:
-        return *known;
-      case TaskStatus::Failure:
-      case TaskStatus::Cancel: {
-        cometapi::Error error =
-            make_error(cometapi::ErrorKind::TaskFailed,
-                       known->fail_reason.empty()
-                           ? "task " + task_id + " ended with status " + known->status_text
-                           : known->fail_reason);
-        error.api_type = known->status_text;
-        return error;
-      }
-      default:
-        break;
-    }
+    if (auto outcome = cometapi::task_outcome(*known)) return std::move(*outcome);
   }
   cometapi::WaitOptions options = wait_options();
   options.on_progress = [&progress](const cometapi::Task& task) { progress.update(task); };
   auto result = cometapi::TaskPoller(client, options).wait(task_id, options);
   progress.finish();
-  if (!result) {
-    cometapi::Error error = std::move(result).error();
-    using cometapi::ErrorKind;
-    // The job keeps running (and is paid for) on the service: say how to pick it up again.
-    if (error.kind == ErrorKind::Cancelled || error.kind == ErrorKind::DeadlineExceeded ||
-        error.kind == ErrorKind::Stalled) {
-      error.message += "; the task may still finish: resume with `cometmj wait " + task_id + "`";
-    }
-    return error;
-  }
   return result;
 }
 
-int Context::fail(const cometapi::Error& error) {
+cometapi::PressOptions Context::press_options(const std::string& what,
+                                              std::optional<std::string> state) {
+  cometapi::PressOptions options;
+  options.state = std::move(state);
+  options.wait = wait_options();
+  options.wait->on_progress = [this](const cometapi::Task& task) {
+    if (press_progress_) press_progress_->update(task);
+  };
+  options.on_submitted = [this, what](const std::string& id) {
+    // Printed before any waiting: a Ctrl-C or a failure never hides a task that may cost money.
+    if (press_progress_) press_progress_->finish();
+    out_.info(what + " submitted: task " + id);
+    press_progress_ = std::make_shared<Progress>(out_, id, what);
+  };
+  return options;
+}
+
+void Context::finish_press() {
+  if (press_progress_) press_progress_->finish();
+  press_progress_.reset();
+}
+
+int Context::fail(const cometapi::Error& raw) {
+  const cometapi::Error error = with_resume_hint(raw);
   out_.error(error.to_string());
+  if (out_.json()) {
+    Json object = {{"kind", cometapi::to_string(error.kind)}, {"message", error.message}};
+    if (!error.task_id.empty()) object["task_id"] = error.task_id;
+    if (error.http_status != 0) object["http_status"] = error.http_status;
+    if (error.api_code != 0) object["code"] = error.api_code;
+    if (error.maybe_submitted) object["maybe_submitted"] = true;
+    out_.print_json(Json{{"error", object}});
+  }
   if (const int signal = Interrupts::signal(); signal != 0) return 128 + signal;
   return exit_code_for(error);
 }

@@ -29,7 +29,7 @@ struct GlobalOptions {
   std::string base_url;
   std::string key;
   std::string mode;        // "", "fast", "relax", "turbo" or "default"
-  double timeout_s = 900;  // total deadline of one command's waits (design.md §8: 15 min)
+  double timeout_s = 900;  // total deadline of one command, its HTTP calls included (15 min)
   int poll_ms = 0;         // 0: the SDK's real schedule (2 s, x1.5, cap 15 s)
   bool json = false;
   bool quiet = false;
@@ -38,7 +38,7 @@ struct GlobalOptions {
 
 // Ctrl-C and SIGTERM, turned into a CancellationToken. The signals are blocked in every thread and
 // taken by one thread with sigwait(), so cancel() (which locks a mutex) never runs in a signal
-// handler. A second signal ends the process at once.
+// handler. The token reaches every HTTP call and wait, so the first signal ends the command.
 class Interrupts {
  public:
   // Call first thing in main(), before any other thread exists, so that every thread inherits the
@@ -60,6 +60,17 @@ class Context {
   // The client, or the exit code after printing why it cannot be built (no key, bad URL).
   std::optional<cometapi::CometClient> client(int* exit_code);
 
+  // For every SDK call: Ctrl-C cancels it, and --timeout bounds it.
+  cometapi::CallOptions call() const;
+  // For every wait: what is left of --timeout, Ctrl-C, --poll-interval, and a line per retried
+  // poll ("service unreachable, retrying (attempt 2)").
+  cometapi::WaitOptions wait_options();
+  // Button presses through TaskPoller with the command's --state/--remix/--remix-prompt: the new
+  // task's id is printed as soon as it is known (`what` names the press), then a progress display
+  // runs until the press's wait ends. Call finish_press() after it.
+  cometapi::PressOptions press_options(const std::string& what, std::optional<std::string> state);
+  void finish_press();
+
   // Polls a task with a progress display until SUCCESS or MODAL. `what` names the job for the
   // display ("imagine", "U1 of 1732..."). Uses what is left of the command's deadline. A task
   // already fetched (`known`) is shown at once, and returned without polling when it is done.
@@ -67,8 +78,8 @@ class Context {
                                         const std::string& task_id, const std::string& what,
                                         const cometapi::Task* known = nullptr);
 
-  // Prints the error on one line and returns its exit code. Interruption wins over the error's
-  // own kind, so a Ctrl-C during an HTTP call still exits 130.
+  // Prints the error on one line (and, with --json, as {"error":{...}} on stdout) and returns its
+  // exit code. Interruption wins over the error's own kind, so a Ctrl-C still exits 130.
   int fail(const cometapi::Error& error);
   // Prints a usage problem found after parsing and returns kExitUsage.
   int usage(const std::string& message);
@@ -77,12 +88,11 @@ class Context {
   int done(int code = kExitOk) const;
 
  private:
-  cometapi::WaitOptions wait_options() const;
-
   GlobalOptions options_;
   Output out_;
   std::chrono::steady_clock::time_point deadline_;
   std::optional<cometapi::CometClient> client_;
+  std::shared_ptr<class Progress> press_progress_;
 };
 
 cometapi::Error make_error(cometapi::ErrorKind kind, std::string message);

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "sim_command.hpp"
+#include "split_command.hpp"
 
 namespace {
 
@@ -202,6 +203,8 @@ int main(int argc, char** argv) {
   sub = command("download", "Save a finished task's image (or video)", cometmj::run_download);
   task_arg(sub);
   sub->add_option("-o,--out", args.out, "File or directory (default: ./<task>.<ext>)");
+  cometmj::SplitCommands split;
+  split.add(app, *sub);
 
   sub = command("seed", "Print the Midjourney seed of a finished task", cometmj::run_seed);
   task_arg(sub);
@@ -235,6 +238,7 @@ int main(int argc, char** argv) {
     return cometmj::run_sim(out, sim);
   }
   Context ctx(global);
+  if (auto code = split.run_if_parsed(ctx, args)) return *code;
   for (const auto& [subcommand, run] : commands) {
     if (subcommand->parsed()) return run(ctx, args);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/answers.hpp"
+#include "sim/grid_image.hpp"
 #include "sim/simulation.hpp"
 #include "sim/submit_fields.hpp"
 
@@ -56,10 +57,7 @@ Reply Simulation::press(const Call& call, const Json& req, SimTask& parent,
   t.parent_id = parent.id;
   t.custom_id = custom_id;
   if (kind == ResultKind::Upscaled || kind == ResultKind::UpscaledHd) {
-    const int quadrant = parent.single_image ? 0 : std::clamp(parsed.index, 1, 4) - 1;
-    t.palette.fill(parent.palette[quadrant]);
-    t.width = parent.width;
-    t.height = parent.height;
+    take_quadrant(t, parent, parsed.index);
   }
   if (!opens_modal && !remix) return json_reply(submit_answer(t, false));
 

@@ -98,14 +98,50 @@ std::string encode_png(int width, int height, const std::vector<Rgb>& pixels) {
   return out;
 }
 
-std::string grid_png(int width, int height, const std::array<Rgb, 4>& quadrants) {
-  std::vector<Rgb> pixels(static_cast<std::size_t>(width) * height);
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      const int q = (y >= height / 2 ? 2 : 0) + (x >= width / 2 ? 1 : 0);
-      pixels[static_cast<std::size_t>(y) * width + x] = quadrants[q];
+namespace {
+
+// 5x7 glyphs of the digits 1-4, one byte a row, bit 4 the leftmost column.
+constexpr std::uint8_t kDigits[4][7] = {
+    {0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E},  // 1
+    {0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F},  // 2
+    {0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E},  // 3
+    {0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02},  // 4
+};
+
+// Paints one cell: `colour`, with `digit` (1-4) drawn large and centred in black or white,
+// whichever stands out. `out` points at the cell's top-left pixel in rows `stride` pixels apart.
+void paint_cell(Rgb* out, int stride, int width, int height, Rgb colour, int digit) {
+  for (int y = 0; y < height; ++y) std::fill(out + y * stride, out + y * stride + width, colour);
+  if (digit < 1 || digit > 4) return;
+  const int scale = std::max(1, std::min(width / 5, height / 7) / 2);
+  const int left = (width - 5 * scale) / 2, top = (height - 7 * scale) / 2;
+  const bool light = colour.r * 299 + colour.g * 587 + colour.b * 114 > 128 * 1000;
+  const Rgb ink = light ? Rgb{16, 16, 16} : Rgb{250, 250, 250};
+  for (int y = 0; y < 7 * scale && top + y < height; ++y) {
+    const std::uint8_t bits = kDigits[digit - 1][y / scale];
+    for (int x = 0; x < 5 * scale && left + x < width; ++x) {
+      if (bits & (0x10 >> (x / scale))) out[(top + y) * stride + left + x] = ink;
     }
   }
+}
+
+}  // namespace
+
+std::string grid_png(int width, int height, const std::array<Rgb, 4>& quadrants) {
+  std::vector<Rgb> pixels(static_cast<std::size_t>(width) * height);
+  // The left column and the top row are the floor of half (as cometapi::split_quadrants cuts).
+  const int w[2] = {width / 2, width - width / 2}, h[2] = {height / 2, height - height / 2};
+  for (int q = 0; q < 4; ++q) {
+    const int col = q % 2, row = q / 2;
+    Rgb* first = pixels.data() + static_cast<std::size_t>(row * h[0]) * width + col * w[0];
+    paint_cell(first, width, w[col], h[row], quadrants[q], q + 1);
+  }
+  return encode_png(width, height, pixels);
+}
+
+std::string cell_png(int width, int height, Rgb colour, int digit) {
+  std::vector<Rgb> pixels(static_cast<std::size_t>(width) * height);
+  paint_cell(pixels.data(), width, width, height, colour, digit);
   return encode_png(width, height, pixels);
 }
 

@@ -20,8 +20,10 @@ std::uint32_t adler32(const std::uint8_t* data, std::size_t size);
 std::string encode_png(int width, int height, const std::vector<Rgb>& pixels);
 
 // A 2x2 grid image: quadrant 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right, the way
-// Midjourney numbers U1..U4.
+// Midjourney numbers U1..U4, each its colour with its number 1-4 drawn large on it.
 std::string grid_png(int width, int height, const std::array<Rgb, 4>& quadrants);
+// One quadrant on its own, pixel for pixel what grid_png draws for it (an upscale's image).
+std::string cell_png(int width, int height, Rgb colour, int digit);
 std::string solid_png(int width, int height, Rgb colour);
 
 }  // namespace cometapi::testing::detail

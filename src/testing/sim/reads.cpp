@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "sim/answers.hpp"
+#include "sim/grid_image.hpp"
 #include "sim/simulation.hpp"
 
 namespace cometapi::testing::detail {
@@ -84,8 +85,7 @@ Reply Simulation::image(const std::string& id) {
   }
   Reply r;
   r.content_type = "image/png";
-  r.body = t->single_image ? solid_png(t->width, t->height, t->palette[0])
-                           : grid_png(t->width, t->height, t->palette);
+  r.body = task_png(*t);
   return r;
 }
 

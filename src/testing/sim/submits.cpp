@@ -6,6 +6,7 @@
 
 #include "sim/answers.hpp"
 #include "sim/data_uri.hpp"
+#include "sim/grid_image.hpp"
 #include "sim/simulation.hpp"
 #include "sim/submit_fields.hpp"
 
@@ -62,6 +63,7 @@ SimTask* Simulation::create_task(const Call& call, const Json& req, std::string 
   t.buttons = buttons_for(kind, t.hash);
   t.palette = new_palette();
   t.single_image = kind != ResultKind::Grid;
+  if (kind == ResultKind::Grid) size_grid_for_prompt(t);
   if (kind == ResultKind::Describe) t.suggestions = describe_suggestions();
   if (kind == ResultKind::Shorten) t.suggestions = shorten_suggestions(t.prompt);
   apply_prompt_rules(t, t.prompt);

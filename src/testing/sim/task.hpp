@@ -90,6 +90,7 @@ struct SimTask {
   std::array<Rgb, 4> palette{};
   bool single_image = false;
   int width = 128, height = 128;
+  int cell = 0;  // 1-4: the image is that quadrant of the parent grid (an upscale)
   int video_count = 0;
   int queued_ahead = 0;                  // numberOfQueues in the submit answer
   std::vector<std::string> suggestions;  // describe / shorten output
