@@ -5,7 +5,8 @@
 // URL is a server in another process, so that only the client's memory is counted:
 //   - cometapi_bench_server (what bench/run uses): any id is a task that advances one step each
 //     time it is listed and is SUCCESS on the 13th, so the program makes up N ids (no submits);
-//   - with --sim_clock, the simulator on a manual clock (`cometmj-sim --manual-clock`): the
+//   - with --sim_clock, the simulator on a manual clock (`cometmj sim --manual-clock --queue N`,
+//     a queue as long as the task count, since its account runs 3 jobs at a time): the
 //     program submits N imagines first (from --submit_threads threads), and each "sleep" between
 //     cycles advances the simulator's clock by the interval through POST /_sim/advance.
 // It adds every id to one TaskWatcher (no callbacks but on_done, which counts) and runs it until

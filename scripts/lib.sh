@@ -12,7 +12,7 @@
 COMETAPI_DEBIAN_PACKAGES=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libcpp-httplib-dev libcli11-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libcpp-httplib-dev libcli11-dev libbenchmark-dev libsqlite3-dev
   curl ca-certificates openssl doxygen clang libclang-rt-14-dev python3
   libpng-dev libjpeg-dev libwebp-dev
   imagemagick  # bench/split only: convert -crop 2x2@ is the yardstick of split_grid

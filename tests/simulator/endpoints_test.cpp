@@ -115,13 +115,17 @@ TEST_F(SimTest, DescribeAnswersANumberAndFourSuggestions) {
   finish();
   const json t = fetch(id);
   EXPECT_EQ(t["action"], "DESCRIBE");
-  const std::string text = t["promptEn"];
+  // novicezk (the default flavour): the suggestions are in properties.finalPrompt only.
+  EXPECT_EQ(t["promptEn"], "");
+  const std::string text = t["properties"]["finalPrompt"];
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << text;
-  EXPECT_EQ(t["properties"]["finalPrompt"], text);
+  EXPECT_EQ(text.rfind("1️⃣ ", 0), 0u) << text;
   // Its buttons exist but the gateway cannot parse them.
   const Answer pick = press(id, "1");
   EXPECT_EQ(pick.status, 400);
-  EXPECT_EQ(pick.body_json()["description"], "unknown_action ");
+  EXPECT_NE(pick.body_json()["error"]["message"].get<std::string>().find("unknown_action:"),
+            std::string::npos)
+      << pick.body;
 }
 
 TEST_F(SimTest, ShortenNeedsAPromptAndGivesFiveLines) {
@@ -133,7 +137,8 @@ TEST_F(SimTest, ShortenNeedsAPromptAndGivesFiveLines) {
   finish();
   const json t = fetch(id);
   EXPECT_EQ(t["action"], "SHORTEN");
-  const std::string text = t["promptEn"];
+  EXPECT_EQ(t["promptEn"], "");  // through the gateway, only properties.finalPrompt has them
+  const std::string text = t["properties"]["finalPrompt"];
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 4) << text;
   EXPECT_EQ(t["imageUrl"], "");
 }
@@ -302,7 +307,10 @@ TEST_F(SimTest, ModePrefixesServeEveryEndpoint) {
     EXPECT_EQ(u.body_json()["code"], 1) << u.body;
   }
   EXPECT_EQ(server_->task(imagine("plain"))->mode, "");
-  EXPECT_EQ(post("/mj-slow/mj/submit/imagine", json{{"prompt", "x"}}).status, 404);
+  // An unknown prefix is an unknown path: the gateway's web page.
+  const Answer slow = post("/mj-slow/mj/submit/imagine", json{{"prompt", "x"}});
+  EXPECT_EQ(slow.status, 200);
+  EXPECT_EQ(slow.content_type, "text/html; charset=utf-8");
 }
 
 TEST_F(SimTest, AcceptsTheGatewaysThreeWaysToSendTheKey) {
@@ -336,12 +344,18 @@ TEST_F(SimTest, AcceptsTheGatewaysThreeWaysToSendTheKey) {
   EXPECT_EQ(server_->tasks_created(), 5);
 }
 
-TEST_F(SimTest, UnknownRoutesAre404) {
-  Answer a = post("/mj/submit/retexture", json{{"prompt", "x"}});
-  EXPECT_EQ(a.status, 404);
-  EXPECT_EQ(a.body_json()["error"]["type"], "invalid_request_error");
-  EXPECT_EQ(get("/mj/task/list").status, 404);  // not exposed by the gateway
-  EXPECT_EQ(get("/mj/submit/imagine").status, 404);
+TEST_F(SimTest, UnknownRoutesGetTheWebPageAtHttp200) {
+  // The gateway serves its web page for every path it has no route for, whatever the method.
+  for (const Answer& a : {post("/mj/submit/retexture", json{{"prompt", "x"}}),
+                          get("/mj/task/list"),  // not exposed by the gateway
+                          get("/mj/submit/imagine"), get("/v1/mj/submit/imagine"),
+                          post("/submit/imagine", json{{"prompt", "x"}}, "")}) {
+    EXPECT_EQ(a.status, 200);
+    EXPECT_EQ(a.content_type, "text/html; charset=utf-8");
+    EXPECT_EQ(a.body.rfind("<!doctype html>", 0), 0u) << a.body;
+    EXPECT_TRUE(a.body_json().is_discarded());
+  }
+  EXPECT_EQ(server_->tasks_created(), 0);
 }
 
 TEST_F(SimTest, TasksBelongToTheKeyThatMadeThem) {

@@ -88,6 +88,9 @@ TEST_F(SimTest, ProgressOnlyRises) {
 }
 
 TEST_F(SimTest, TaskIdsAreSixteenDigitsAndUnique) {
+  auto options = manual_options();
+  options.queue_size = 40;  // all 40 are accepted (37 of them queued)
+  restart(options);
   std::set<std::string> ids;
   for (int i = 0; i < 40; ++i) {
     const std::string id = imagine("same millisecond " + std::to_string(i));

@@ -1,4 +1,5 @@
-// Requirement 4: the quirks of mj-api.md §3 and §7, each pinned down.
+// The gateway's quirks (the task object's nulls and empty strings, and the known pitfalls), each
+// pinned down.
 #include "test_support.hpp"
 
 namespace simtest {

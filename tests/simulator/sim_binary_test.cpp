@@ -1,5 +1,6 @@
-// Requirement 9: the cometmj-sim binary, started on a free port and driven with the curl command
-// line, as a script would.
+// `cometmj sim`, the simulator's one command line, started on a free port and driven with the
+// curl command line, as a script would.
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,7 +18,7 @@ extern char** environ;
 namespace simtest {
 namespace {
 
-#if defined(COMETMJ_SIM_PATH) && defined(COMETAPI_CURL_PATH)
+#if defined(COMETMJ_PATH) && defined(COMETAPI_CURL_PATH)
 
 // The running binary; killed if a test ends early.
 class SimProcess {
@@ -28,12 +29,14 @@ class SimProcess {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    // The request log goes to stderr; keep the test output readable.
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    args.insert(args.begin(), COMETMJ_SIM_PATH);
+    args.insert(args.begin(), {COMETMJ_PATH, "sim"});
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&pid_, COMETMJ_SIM_PATH, &actions, nullptr, argv.data(), environ) != 0) {
+    if (posix_spawn(&pid_, COMETMJ_PATH, &actions, nullptr, argv.data(), environ) != 0) {
       pid_ = -1;
     }
     posix_spawn_file_actions_destroy(&actions);
@@ -109,7 +112,7 @@ CurlResult curl(const std::string& args) {
 const std::string kAuth = "-H 'Authorization: Bearer sk-cli' ";
 
 TEST(CometmjSim, ImagineThenFetchWithCurl) {
-  SimProcess sim({"--port", "0", "--key", "sk-cli", "--manual-clock", "--seed", "3"});
+  SimProcess sim({"--port", "0", "--accept-key", "sk-cli", "--manual-clock", "--seed", "3"});
   const std::string base = sim.read_line(20000);
   ASSERT_TRUE(std::regex_match(base, std::regex("http://127\\.0\\.0\\.1:[0-9]+"))) << base;
 
@@ -150,7 +153,7 @@ TEST(CometmjSim, ImagineThenFetchWithCurl) {
   EXPECT_EQ(task["buttons"][4]["emoji"], "🔄");
 
   // The image needs no key and is a PNG.
-  char path[] = "/tmp/cometmj-sim-test-XXXXXX";
+  char path[] = "/tmp/cometmj-sim-test-XXXXXX";  // NOLINT: mkstemp's template
   const int fd = mkstemp(path);
   ASSERT_GE(fd, 0);
   close(fd);
@@ -193,13 +196,124 @@ TEST(CometmjSim, RefusesAPortInUse) {
   ASSERT_FALSE(base.empty());
   const std::string port = base.substr(base.rfind(':') + 1);
   SimProcess second({"--port", port});
-  EXPECT_EQ(second.stop(0), 1);  // signal 0: just wait for it to exit with its error
+  EXPECT_EQ(second.stop(0), 4);  // signal 0: just wait for it to exit (4: service trouble)
+}
+
+// POSTs `body` to `path` with the default key and returns the answer.
+CurlResult submit(const std::string& base, const std::string& path, const std::string& body) {
+  return curl(
+      "-X POST -H 'Authorization: Bearer sk-test' -H 'Content-Type: application/json' "
+      "-d '" +
+      body + "' " + base + path);
+}
+
+CurlResult fetch_with_curl(const std::string& base, const std::string& id) {
+  return curl("-H 'Authorization: Bearer sk-test' " + base + "/mj/task/" + id + "/fetch");
+}
+
+TEST(CometmjSim, FailsPromptsWithBoomByDefault) {
+  // What docs/simulator.md promises a newcomer: "boom" fails without any flag.
+  SimProcess sim({"--manual-clock"});
+  const std::string base = sim.read_line(20000);
+  ASSERT_FALSE(base.empty());
+  const json answer = json::parse(submit(base, "/mj/submit/imagine", R"({"prompt":"boom"})").body);
+  const std::string id = answer.at("result");
+  curl("-X POST -d '' '" + base + "/_sim/advance?ms=10000'");
+  const json task = json::parse(fetch_with_curl(base, id).body);
+  EXPECT_EQ(task["status"], "FAILURE");
+  EXPECT_NE(task["failReason"].get<std::string>().find("boom"), std::string::npos) << task;
+  EXPECT_EQ(sim.stop(SIGINT), 0);
+}
+
+TEST(CometmjSim, ScriptingFlags) {
+  SimProcess sim({"--manual-clock", "--fail-prompt", "explode", "--stall-prompt", "stuck",
+                  "--stall-at", "submitted", "--ban", "volcano", "--seed", "9"});
+  const std::string base = sim.read_line(20000);
+  ASSERT_FALSE(base.empty());
+  const std::string failing =
+      json::parse(submit(base, "/mj/submit/imagine", R"({"prompt":"explode now"})").body)
+          .at("result");
+  const std::string stuck =
+      json::parse(submit(base, "/mj/submit/imagine", R"({"prompt":"stuck here"})").body)
+          .at("result");
+  const json banned =
+      json::parse(submit(base, "/mj/submit/imagine", R"({"prompt":"volcano"})").body);
+  EXPECT_EQ(banned["code"], 24);
+  curl("-X POST -d '' '" + base + "/_sim/advance?ms=10000'");
+  EXPECT_EQ(json::parse(fetch_with_curl(base, failing).body)["status"], "FAILURE");
+  EXPECT_EQ(json::parse(fetch_with_curl(base, stuck).body)["status"], "SUBMITTED");
+  // With --fail-prompt given, "boom" is an ordinary word again.
+  const std::string boom =
+      json::parse(submit(base, "/mj/submit/imagine", R"({"prompt":"boom"})").body).at("result");
+  curl("-X POST -d '' '" + base + "/_sim/advance?ms=10000'");
+  EXPECT_EQ(json::parse(fetch_with_curl(base, boom).body)["status"], "SUCCESS");
+  EXPECT_EQ(sim.stop(SIGTERM), 0);
+}
+
+TEST(CometmjSim, FaultsFlavourAndAccountFlags) {
+  SimProcess sim({"--manual-clock", "--faults", "do_request_failed=1", "--flavour", "trueai",
+                  "--concurrency", "1", "--queue", "0"});
+  const std::string base = sim.read_line(20000);
+  ASSERT_FALSE(base.empty());
+  CurlResult r = submit(base, "/mj/submit/imagine", R"({"prompt":"x"})");
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_EQ(r.body, R"({"description":"do_request_failed ","type":"upstream_error","code":5})");
+  EXPECT_EQ(json::parse(curl(base + "/_sim/stats").body)["tasks_created"], 0);
+  EXPECT_EQ(sim.stop(SIGTERM), 0);
+
+  SimProcess account({"--manual-clock", "--flavour", "trueai", "--concurrency", "1", "--queue", "1",
+                      "--show-queued-code"});
+  const std::string base2 = account.read_line(20000);
+  ASSERT_FALSE(base2.empty());
+  EXPECT_EQ(json::parse(submit(base2, "/mj/submit/imagine", R"({"prompt":"a"})").body)["code"], 1);
+  const json queued = json::parse(submit(base2, "/mj/submit/imagine", R"({"prompt":"b"})").body);
+  EXPECT_EQ(queued["code"], 22);
+  EXPECT_EQ(queued["properties"]["numberOfQueues"], 1);
+  const json full = json::parse(submit(base2, "/mj/submit/imagine", R"({"prompt":"c"})").body);
+  EXPECT_EQ(full["code"], 9);  // trueai's queue-full answer
+  EXPECT_EQ(full["description"], "提交失败，队列已满，请稍后重试");
+  EXPECT_EQ(account.stop(SIGTERM), 0);
+}
+
+TEST(CometmjSim, ModalLagAndSyncPeriodFlags) {
+  SimProcess sim({"--manual-clock", "--sync-period", "15", "--modal-lag", "0"});
+  const std::string base = sim.read_line(20000);
+  ASSERT_FALSE(base.empty());
+  const std::string id =
+      json::parse(submit(base, "/mj/submit/imagine", R"({"prompt":"tick"})").body).at("result");
+  curl("-X POST -d '' '" + base + "/_sim/advance?ms=14999'");
+  EXPECT_EQ(json::parse(fetch_with_curl(base, id).body)["status"], "");  // not synced yet
+  const json tasks = json::parse(curl(base + "/_sim/tasks").body);
+  EXPECT_EQ(tasks.at(0)["upstreamStatus"], "SUCCESS");
+  curl("-X POST -d '' '" + base + "/_sim/advance?ms=1'");
+  EXPECT_EQ(json::parse(fetch_with_curl(base, id).body)["status"], "SUCCESS");
+  EXPECT_EQ(sim.stop(SIGTERM), 0);
+}
+
+TEST(CometmjSim, RealisticMeansTheLivePace) {
+  SimProcess sim({"--manual-clock", "--realistic"});
+  const std::string base = sim.read_line(20000);
+  ASSERT_FALSE(base.empty());
+  const std::string id =
+      json::parse(submit(base, "/mj/submit/imagine", R"({"prompt":"slow"})").body).at("result");
+  curl("-X POST -d '' '" + base + "/_sim/advance?ms=14999'");
+  EXPECT_EQ(json::parse(fetch_with_curl(base, id).body)["status"], "");  // before the first sync
+  curl("-X POST -d '' '" + base + "/_sim/advance?ms=1'");
+  EXPECT_EQ(json::parse(fetch_with_curl(base, id).body)["status"], "IN_PROGRESS");  // a long job
+  curl("-X POST -d '' '" + base + "/_sim/advance?ms=45000'");
+  EXPECT_EQ(json::parse(fetch_with_curl(base, id).body)["status"], "SUCCESS");
+  EXPECT_EQ(sim.stop(SIGTERM), 0);
+}
+
+TEST(CometmjSim, RefusesABadFaultSpec) {
+  SimProcess sim({"--faults", "nonsense=1"});
+  EXPECT_EQ(sim.stop(0), 2);  // a usage error
 }
 
 #else
 
 TEST(CometmjSim, ImagineThenFetchWithCurl) {
-  GTEST_SKIP() << "cometmj-sim target or curl not available in this build";
+  GTEST_SKIP() << "cometmj target or curl not available in this build";
 }
 
 #endif

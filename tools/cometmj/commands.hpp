@@ -64,16 +64,4 @@ int run_buttons(Context& ctx, const CommandArgs& args);
 int run_download(Context& ctx, const CommandArgs& args);
 int run_seed(Context& ctx, const CommandArgs& args);
 
-// `cometmj sim`: the simulator in the foreground until Ctrl-C.
-struct SimArgs {
-  int port = 0;
-  double speed = 1.0;
-  std::vector<std::string> keys;
-  std::string faults;
-  bool remix = false;
-  std::uint64_t seed = 1;
-  int concurrency = 3;
-};
-int run_sim(Output& out, const SimArgs& args);
-
 }  // namespace cometmj

@@ -9,7 +9,11 @@
 #include "cometapi/version.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "sim_command.hpp"
 #include "split_command.hpp"
+#ifdef COMETMJ_WITH_JOBS
+#include "batch.hpp"
+#endif
 
 namespace {
 
@@ -208,19 +212,11 @@ int main(int argc, char** argv) {
   sub = command("seed", "Print the Midjourney seed of a finished task", cometmj::run_seed);
   task_arg(sub);
 
-  CLI::App* sim_command =
-      app.add_subcommand("sim", "Run the simulator in the foreground (first stdout line: its URL)");
-  sim_command->add_option("--port", sim.port, "Port on 127.0.0.1 (0 = any free port)")
-      ->check(CLI::Range(0, 65535));
-  sim_command->add_option("--speed", sim.speed, "Simulated time multiplier")
-      ->check(CLI::PositiveNumber);
-  sim_command->add_option("--accept-key", sim.keys, "Accepted API key (default sk-test)");
-  sim_command->add_option("--faults", sim.faults,
-                          "Random faults, e.g. 500=0.05,429=0.05,drop=0.02");
-  sim_command->add_flag("--remix", sim.remix, "The account has remix on");
-  sim_command->add_option("--seed", sim.seed, "Seed of the simulator's randomness");
-  sim_command->add_option("--concurrency", sim.concurrency, "Jobs per key before queueing")
-      ->check(CLI::PositiveNumber);
+  CLI::App* sim_command = cometmj::add_sim_command(app, sim);
+
+#ifdef COMETMJ_WITH_JOBS
+  cometmj::BatchCommands batch(app);  // batch, jobs, resume
+#endif
 
   try {
     app.parse(argc, argv);
@@ -250,6 +246,9 @@ int main(int argc, char** argv) {
   }
   Context ctx(global);
   if (auto code = split.run_if_parsed(ctx, args)) return *code;
+#ifdef COMETMJ_WITH_JOBS
+  if (batch.parsed()) return batch.run(ctx);
+#endif
   for (const auto& [subcommand, run] : commands) {
     if (subcommand->parsed()) return run(ctx, args);
   }

@@ -1,7 +1,7 @@
 /// \file
 /// The CometAPI Midjourney simulator: a real HTTP server on 127.0.0.1 that answers the `/mj/...`
-/// API the way the live gateway does (the project's mj-api.md), quirks and faults included. See
-/// docs/simulator.md for a guided tour.
+/// API the way the live gateway and the upstream proxies behind it do (docs/service-notes.md),
+/// quirks and faults included. See docs/simulator.md for a guided tour.
 ///
 /// This header is independent of the SDK: it includes no other cometapi header, no HTTP library
 /// and no JSON library, so a test can use it with any client.
@@ -23,30 +23,64 @@
 /// other client of the CometAPI Midjourney API. Built as the separate `cometapi::testing` target.
 namespace cometapi::testing {
 
-/// What can go wrong on the wire. The simulator applies TooManyRequests before the request is
-/// handled (nothing is created, as the gateway's rate limiter does); every other kind is applied
-/// after the handler ran, so a submit has already created its task when the client sees the fault.
+/// What can go wrong on the wire. "Before" kinds answer without handling the request (nothing is
+/// created, as when the gateway itself refuses); "after" kinds are applied once the handler ran,
+/// so a submit has already created its task (and counts in submits()) when the client sees them.
 enum class FaultKind {
   /// No fault: the normal answer.
   None,
-  /// "429": HTTP 429, gateway body with code 30, Retry-After header.
+  /// "429" (before): HTTP 429, gateway body with code 30, Retry-After header.
   TooManyRequests,
-  /// "500": HTTP 500 with an `{"error":{...}}` body of type comet_api_error.
+  /// "500" (after): HTTP 500 with an `{"error":{...}}` body of type comet_api_error.
   InternalError,
-  /// "502": HTTP 502 with an HTML body, as a reverse proxy answers.
+  /// "502" (after): HTTP 502 with an HTML body, as a reverse proxy answers.
   BadGateway,
-  /// "503": HTTP 503 with an `{"error":{...}}` body and a Retry-After header.
+  /// "503" (after): HTTP 503 with an `{"error":{...}}` body and a Retry-After header.
   ServiceUnavailable,
-  /// "drop": the socket is shut down without a byte of answer.
+  /// "drop" (after): the socket is shut down without a byte of answer.
   Drop,
-  /// "truncate": the normal status and headers, the body cut in half.
+  /// "truncate" (after): the normal status and headers, the body cut in half.
   Truncate,
-  /// "slow": the normal answer after FakeServerOptions::slow_delay (real time).
+  /// "slow" (after): the normal answer after FakeServerOptions::slow_delay (real time).
   Slow,
+  /// "do_request_failed" (before): HTTP 400
+  /// `{"description":"do_request_failed ","type":"upstream_error","code":5}`: the gateway could
+  /// not reach the upstream.
+  DoRequestFailed,
+  /// "read_response_body_failed" (after): as DoRequestFailed with that description; the upstream
+  /// was reached, so a submit's job exists.
+  ReadResponseBodyFailed,
+  /// "unmarshal_response_body_failed" (after): likewise (e.g. the upstream sent a numeric result).
+  UnmarshalResponseBodyFailed,
+  /// "empty_response_body" (after): likewise.
+  EmptyResponseBody,
+  /// "close_request_body_failed" (after): likewise.
+  CloseRequestBodyFailed,
+  /// "close_response_body_failed" (after): likewise.
+  CloseResponseBodyFailed,
+  /// "trueai_unavailable" (before): HTTP 200
+  /// `{"success":false,"code":-1,"message":"服务暂不可用，请联系管理员","data":null}`.
+  TrueaiUnavailable,
+  /// "html" (before): HTTP 200, `text/html`, the gateway's web page (what any unknown path gets).
+  HtmlPage,
+  /// "unknown_action" (before): HTTP 400, `{"error":{"message":"Invalid request,
+  /// unknown_action:<customId>","type":"comet_api_error","code":"unknown_action"}}`.
+  UnknownAction,
+  /// "new_api_panic" (before): HTTP 500, `{"error":{"message":"Panic detected, ...","type":
+  /// "new_api_panic","code":""}}`.
+  NewApiPanic,
+  /// "quota" (before): HTTP 401, `{"error":{"message":"该令牌额度已用尽 ...","type":
+  /// "comet_api_error","code":""}}`: the token's quota is used up.
+  QuotaExhausted,
+  /// "429_empty" (before): HTTP 429 with an empty body and no Retry-After (the gateway's own rate
+  /// limiter).
+  BareTooManyRequests,
 };
 
-/// The spec name of a kind: "429", "500", "502", "503", "drop", "truncate", "slow" ("none").
+/// The spec name of a kind, as listed on each FaultKind ("none" for None).
 std::string_view to_string(FaultKind kind);
+/// Whether the simulator applies `kind` before handling the request (nothing is created).
+bool applied_before_handling(FaultKind kind);
 
 /// One entry of a fault spec: how often `kind` happens.
 struct FaultRate {
@@ -61,6 +95,41 @@ struct FaultRate {
 /// to_string(); probabilities are in [0, 1] and add up to at most 1; spaces are ignored; "" means
 /// no faults. Throws std::invalid_argument naming the bad part.
 std::vector<FaultRate> parse_fault_spec(std::string_view spec);
+
+/// Which upstream proxy sits behind the gateway, where their answers differ.
+enum class Flavour {
+  /// "novicezk" (midjourney-proxy): queue full is code 23; describe suggestions are in
+  /// `properties.finalPrompt`, one per line, numbered 1️⃣ to 4️⃣; a cancelled task is
+  /// CANCEL.
+  Novicezk,
+  /// "trueai" (midjourney-proxy Plus): queue full is code 9 `提交失败，队列已满，请稍后重试`;
+  /// describe suggestions are in `promptEn`, lines joined by "\r\n"; a cancelled task is FAILURE
+  /// `取消任务`.
+  Trueai,
+};
+
+/// "novicezk" or "trueai".
+std::string_view to_string(Flavour flavour);
+/// The flavour of that name; throws std::invalid_argument for another name.
+Flavour parse_flavour(std::string_view name);
+
+/// One notifyHook delivery attempt (see FakeCometServer::hook_deliveries()).
+struct HookDelivery {
+  /// The task the payload is about.
+  std::string task_id;
+  /// The hook URL as the submit sent it.
+  std::string url;
+  /// The payload's status and progress, e.g. "IN_PROGRESS" and "45%".
+  std::string status, progress;
+  /// The JSON POSTed (upstream shape).
+  std::string body;
+  /// The hook's HTTP status; 0 when refused or unreachable.
+  int http_status = 0;
+  /// The URL was not a loopback http URL, so nothing was sent.
+  bool refused = false;
+  /// Why nothing was delivered; "" on delivery.
+  std::string error;
+};
 
 /// Where a stalled task stops moving (see FakeCometServer::stall_prompt).
 enum class StallAt {
@@ -106,6 +175,8 @@ struct FakeServerOptions {
   bool manual_clock = false;
   /// Simulated wall clock at start, epoch ms; 0 = now.
   std::int64_t epoch_ms = 0;
+  /// The upstream proxy behind the gateway (see Flavour).
+  Flavour flavour = Flavour::Novicezk;
   /// Simulated time a task shows status "" and "0%" (the gateway has not synced it yet). The
   /// phases follow one another from the submit: sync_delay, submitted_for, in_progress_for; a task
   /// is SUCCESS after their sum.
@@ -127,8 +198,30 @@ struct FakeServerOptions {
   /// The upstream account has remix on without auto-submit: variation, reroll and pan go MODAL
   /// even without "enableRemix": true.
   bool remix = false;
-  /// In-flight tasks per key before a submit is reported as queued (properties.numberOfQueues).
+  /// The account model. Each key is one upstream account: `concurrency` jobs run at once, up to
+  /// `queue_size` more wait (status NOT_START; the submit answers code 22 with
+  /// properties.numberOfQueues), and a queued job starts when a running one ends. Beyond that a
+  /// submit is refused (code 23, or 9 for trueai) and nothing is created. Must be >= 1.
   int concurrency = 3;
+  /// Jobs that may wait for a slot per key (see concurrency); >= 0.
+  int queue_size = 10;
+  /// The gateway rewrites a queued answer's code 22 to 1 (it does so on the live service); false
+  /// shows the upstream's 22.
+  bool rewrite_queued_code = true;
+  /// After /mj/submit/modal (which answers the MODAL task's own id) fetch and list keep showing
+  /// the old MODAL row for this long (simulated) before the task goes on; 0 = no lag.
+  std::chrono::milliseconds modal_lag{3000};
+  /// The gateway's bulk sync: fetch and list show each task as it was at the last multiple of
+  /// this period (simulated time since start), as the live gateway syncs every 15 s; 0 = off
+  /// (fetch shows the upstream's state at once, after sync_delay).
+  std::chrono::milliseconds sync_period{0};
+  /// notifyHook: each status or progress change is POSTed (upstream shape) to the submit's hook
+  /// URL from a worker thread; only http URLs on 127.0.0.1, localhost or [::1] are called, others
+  /// are refused and recorded. With this on, the changes collected at one time are sent newest
+  /// first.
+  bool hook_out_of_order = false;
+  /// notifyHook: each payload is sent this many extra times.
+  int hook_repeats = 0;
   /// Adds "extraField" to tasks and submit answers, to prove that clients ignore unknown keys.
   bool extra_fields = true;
   /// Serves /_sim/advance, /_sim/stats, /_sim/tasks and /_sim/fail-next (no auth; see
@@ -147,8 +240,11 @@ struct TaskInfo {
   std::string key;
   /// The gateway's action name, e.g. "IMAGINE", "UPSCALE".
   std::string action;
-  /// The wire status, e.g. "IN_PROGRESS"; "" before the first sync.
+  /// The status fetch shows now, e.g. "IN_PROGRESS"; "" before the first sync.
   std::string status;
+  /// The upstream's status now, which fetch shows only after the next sync tick (see
+  /// FakeServerOptions::sync_period) or the MODAL lag: e.g. "NOT_START" while queued.
+  std::string upstream_status;
   /// The progress text, e.g. "45%".
   std::string progress;
   /// The prompt (for actions, the parent's).
@@ -159,7 +255,7 @@ struct TaskInfo {
   std::string parent_id;
   /// "", "fast", "relax" or "turbo", from the submit's path prefix.
   std::string mode;
-  /// The `notifyHook` sent with the submit (recorded, never called).
+  /// The `notifyHook` sent with the submit (called on changes, see hook_deliveries()).
   std::string notify_hook;
   /// The customId of the button that created it, for actions.
   std::string custom_id;
@@ -208,6 +304,9 @@ class FakeCometServer {
   /// Turns an existing, unfinished task into FAILURE now. Returns false when no such task exists
   /// or it has already finished.
   bool fail_task(std::string_view task_id, std::string reason);
+  /// Cancels an unfinished task now, as the upstream's cancel does: status CANCEL (novicezk) or
+  /// FAILURE with failReason `取消任务` (trueai). Returns false as fail_task() does.
+  bool cancel_task(std::string_view task_id);
   /// Turns the account's remix on or off (see FakeServerOptions::remix).
   void set_remix(bool on);
   /// Replaces the random fault spec (parse_fault_spec syntax; throws std::invalid_argument).
@@ -242,6 +341,12 @@ class FakeCometServer {
   int tasks_created() const;
   /// Clears the journal and every counter (not the tasks).
   void reset_journal();
+
+  /// notifyHook deliveries attempted so far, in the order made.
+  std::vector<HookDelivery> hook_deliveries() const;
+  /// Collects the hook payloads due at the current simulated time and returns once every one has
+  /// been attempted (the worker sends them; this waits).
+  void flush_hooks();
 
   /// The task with this id; std::nullopt when there is none.
   std::optional<TaskInfo> task(std::string_view task_id) const;

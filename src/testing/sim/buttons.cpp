@@ -1,8 +1,8 @@
-// Button sets and customId parsing, in the formats of mj-api.md §5.
+// Button sets and customId parsing, in the formats the upstream sends and the gateway reads.
 #include <string>
 #include <vector>
 
-#include "simulation.hpp"
+#include "sim/task.hpp"
 
 namespace cometapi::testing::detail {
 namespace {
@@ -78,7 +78,7 @@ std::vector<ButtonSpec> buttons_for(ResultKind kind, const std::string& hash) {
       add_upscaled_tail(out, hash);
       break;
     case ResultKind::Describe:
-      // The gateway rejects all of these (mj-api.md §7.12); they are here so clients meet them.
+      // The gateway rejects all of these ; they are here so clients meet them.
       for (int i = 1; i <= 4; ++i) {
         out.push_back({"MJ::Job::PicReader::" + std::to_string(i), "", std::to_string(i)});
       }
@@ -91,9 +91,13 @@ std::vector<ButtonSpec> buttons_for(ResultKind kind, const std::string& hash) {
       }
       break;
     case ResultKind::Video:
+      // Labelled U1-U4 like a grid's, but they upscale a video, not an image.
+      for (int i = 1; i <= 4; ++i) {
+        out.push_back({"MJ::JOB::video_virtual_upscale::" + std::to_string(i) + "::" + hash, "",
+                       "U" + std::to_string(i)});
+      }
       out.push_back({"MJ::JOB::animate_high_extend::1::" + hash, "🎞️", "Extend High"});
       out.push_back({"MJ::JOB::animate_low_extend::1::" + hash, "🎞️", "Extend Low"});
-      out.push_back({"MJ::JOB::video_virtual_upscale::1::" + hash, "", "Upscale"});
       break;
     case ResultKind::FaceSwap:
       break;
@@ -101,26 +105,38 @@ std::vector<ButtonSpec> buttons_for(ResultKind kind, const std::string& hash) {
   return out;
 }
 
+Json buttons_json(const std::vector<ButtonSpec>& buttons) {
+  Json out = Json::array();
+  for (const ButtonSpec& b : buttons) {
+    out.push_back(Json{{"customId", b.custom_id},
+                       {"emoji", b.emoji},
+                       {"label", b.label},
+                       {"type", 2},
+                       {"style", b.style}});
+  }
+  return out;
+}
+
 ParsedCustomId parse_custom_id(std::string_view custom_id) {
   ParsedCustomId parsed;
   const std::vector<std::string> parts = split(custom_id, "::");
-  if (parts.size() < 2) {
-    parsed.error = "unknown_action";
+  // The gateway indexes the parts without checking their number: too few is a Go panic.
+  if (parts.size() < 2 || (parts[1] == "JOB" && parts.size() < 3)) {
+    parsed.error = "new_api_panic";
     return parsed;
   }
   if (parts[1] == "JOB") {
-    if (parts.size() < 3) {
-      parsed.error = "unknown_action";
-      return parsed;
-    }
     parsed.verb = parts[2];
   } else {
     parsed.verb = parts[1];
   }
   const std::string& verb = parsed.verb;
   auto index_at = [&](std::size_t i) {
-    if (parts.size() <= i || !parse_int(parts[i], parsed.index))
+    if (parts.size() <= i) {
+      parsed.error = "new_api_panic";
+    } else if (!parse_int(parts[i], parsed.index)) {
       parsed.error = "index_parse_failed";
+    }
   };
   if (verb.empty()) {
     parsed.error = "unknown_action";

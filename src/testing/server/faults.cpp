@@ -1,4 +1,4 @@
-#include "faults.hpp"
+#include "server/faults.hpp"
 
 #include <cctype>
 #include <stdexcept>
@@ -24,8 +24,59 @@ std::string_view to_string(FaultKind kind) {
       return "truncate";
     case FaultKind::Slow:
       return "slow";
+    case FaultKind::DoRequestFailed:
+      return "do_request_failed";
+    case FaultKind::ReadResponseBodyFailed:
+      return "read_response_body_failed";
+    case FaultKind::UnmarshalResponseBodyFailed:
+      return "unmarshal_response_body_failed";
+    case FaultKind::EmptyResponseBody:
+      return "empty_response_body";
+    case FaultKind::CloseRequestBodyFailed:
+      return "close_request_body_failed";
+    case FaultKind::CloseResponseBodyFailed:
+      return "close_response_body_failed";
+    case FaultKind::TrueaiUnavailable:
+      return "trueai_unavailable";
+    case FaultKind::HtmlPage:
+      return "html";
+    case FaultKind::UnknownAction:
+      return "unknown_action";
+    case FaultKind::NewApiPanic:
+      return "new_api_panic";
+    case FaultKind::QuotaExhausted:
+      return "quota";
+    case FaultKind::BareTooManyRequests:
+      return "429_empty";
   }
   return "none";
+}
+
+bool applied_before_handling(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::TooManyRequests:
+    case FaultKind::BareTooManyRequests:
+    case FaultKind::DoRequestFailed:
+    case FaultKind::TrueaiUnavailable:
+    case FaultKind::HtmlPage:
+    case FaultKind::UnknownAction:
+    case FaultKind::NewApiPanic:
+    case FaultKind::QuotaExhausted:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string_view to_string(Flavour flavour) {
+  return flavour == Flavour::Trueai ? "trueai" : "novicezk";
+}
+
+Flavour parse_flavour(std::string_view name) {
+  if (name == "novicezk") return Flavour::Novicezk;
+  if (name == "trueai") return Flavour::Trueai;
+  throw std::invalid_argument("unknown flavour '" + std::string(name) +
+                              "' (use novicezk or trueai)");
 }
 
 namespace {
@@ -39,13 +90,14 @@ std::string strip_spaces(std::string_view s) {
 }
 
 FaultKind kind_from_name(const std::string& name) {
-  for (FaultKind k :
-       {FaultKind::TooManyRequests, FaultKind::InternalError, FaultKind::BadGateway,
-        FaultKind::ServiceUnavailable, FaultKind::Drop, FaultKind::Truncate, FaultKind::Slow}) {
-    if (name == to_string(k)) return k;
+  std::string known;
+  for (int i = static_cast<int>(FaultKind::TooManyRequests);
+       i <= static_cast<int>(FaultKind::BareTooManyRequests); ++i) {
+    const auto kind = static_cast<FaultKind>(i);
+    if (name == to_string(kind)) return kind;
+    known += (known.empty() ? "" : ", ") + std::string(to_string(kind));
   }
-  throw std::invalid_argument("fault spec: unknown kind '" + name +
-                              "' (use 429, 500, 502, 503, drop, truncate, slow)");
+  throw std::invalid_argument("fault spec: unknown kind '" + name + "' (use " + known + ")");
 }
 
 }  // namespace

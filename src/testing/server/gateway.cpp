@@ -1,11 +1,9 @@
-#include "gateway.hpp"
+#include "server/gateway.hpp"
+
+#include "sim/answers.hpp"
 
 namespace cometapi::testing::detail {
 namespace {
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
 
 std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t");
@@ -20,20 +18,10 @@ std::string strip_bearer(std::string key) {
   return key;
 }
 
-Reply json_reply(int status, const Json& body) {
-  Reply r;
-  r.status = status;
-  r.body = body.dump();
-  return r;
-}
-
-Reply openai_error(int status, const std::string& message, const std::string& code,
-                   int request_id) {
-  return json_reply(
-      status, Json{{"error",
-                    {{"message", message + " (request id: sim-" + std::to_string(request_id) + ")"},
-                     {"type", "comet_api_error"},
-                     {"code", code}}}});
+std::string custom_id_of(const std::string& body) {
+  const Json j = Json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("customId") || !j["customId"].is_string()) return "";
+  return j["customId"].get<std::string>();
 }
 
 }  // namespace
@@ -62,23 +50,27 @@ Reply unauthorized(bool key_missing, int request_id) {
   return openai_error(401, key_missing ? "未提供令牌" : "无效的令牌", "", request_id);
 }
 
-Reply not_found(const std::string& method, const std::string& path) {
-  return json_reply(404, Json{{"error",
-                               {{"message", "Invalid URL (" + method + " " + path + ")"},
-                                {"type", "invalid_request_error"},
-                                {"param", ""},
-                                {"code", ""}}}});
-}
-
-Reply rate_limited(std::chrono::seconds retry_after) {
-  // The gateway's Midjourney envelope with code 30, which it answers with HTTP 429.
-  Reply r = json_reply(
-      429, Json{{"description",
-                 "rate_limit_exceeded 当前分组负载已饱和，请稍后再试，或升级账户以提升服务质量。"},
-                {"type", "upstream_error"},
-                {"code", 30}});
-  r.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
-  return r;
+Reply fault_instead(FaultKind fault, const Call& call, std::chrono::seconds retry_after) {
+  switch (fault) {
+    case FaultKind::TooManyRequests:
+      return rate_limited(retry_after);
+    case FaultKind::BareTooManyRequests:
+      return bare_rate_limited();
+    case FaultKind::DoRequestFailed:
+      return gateway_error("do_request_failed", 5);
+    case FaultKind::TrueaiUnavailable:
+      return trueai_envelope("服务暂不可用，请联系管理员");
+    case FaultKind::HtmlPage:
+      return web_page();
+    case FaultKind::UnknownAction:
+      return unknown_action(custom_id_of(call.body), call.request_id);
+    case FaultKind::NewApiPanic:
+      return new_api_panic(call.request_id);
+    case FaultKind::QuotaExhausted:
+      return openai_error(401, "该令牌额度已用尽", "", call.request_id);
+    default:
+      return Reply{};
+  }
 }
 
 void apply_fault(FaultKind fault, Reply& reply, int request_id, std::chrono::seconds retry_after) {
@@ -103,6 +95,14 @@ void apply_fault(FaultKind fault, Reply& reply, int request_id, std::chrono::sec
     case FaultKind::Truncate:
       // Any proper prefix of a JSON object or array is invalid JSON.
       reply.body.resize(reply.body.size() / 2);
+      break;
+    case FaultKind::ReadResponseBodyFailed:
+    case FaultKind::UnmarshalResponseBodyFailed:
+    case FaultKind::EmptyResponseBody:
+    case FaultKind::CloseRequestBodyFailed:
+    case FaultKind::CloseResponseBodyFailed:
+      // The upstream was reached and did its work; the gateway could not pass its answer on.
+      reply = gateway_error(std::string(to_string(fault)), 5);
       break;
     default:
       break;

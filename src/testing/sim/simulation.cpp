@@ -1,10 +1,12 @@
-// The task store, the clock, routing, scripting and counters, and the shapes of the answers.
-#include "simulation.hpp"
+// The task store, the clock and routing.
+#include "sim/simulation.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <stdexcept>
+
+#include "sim/answers.hpp"
 
 namespace cometapi::testing::detail {
 namespace {
@@ -30,6 +32,19 @@ std::optional<std::string> middle(std::string_view path, std::string_view prefix
 
 }  // namespace
 
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+std::string join(const std::vector<std::string>& lines, std::string_view separator) {
+  std::string out;
+  for (const std::string& line : lines) {
+    if (!out.empty()) out += separator;
+    out += line;
+  }
+  return out;
+}
+
 std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -41,11 +56,19 @@ Simulation::Simulation(const FakeServerOptions& options)
       sync_ms_(to_ms(options.sync_delay)),
       submitted_ms_(to_ms(options.submitted_for)),
       in_progress_ms_(to_ms(options.in_progress_for)),
+      modal_lag_ms_(to_ms(options.modal_lag)),
+      sync_period_ms_(to_ms(options.sync_period)),
       epoch_ms_(options.epoch_ms > 0 ? options.epoch_ms : wall_now_ms()),
       started_(std::chrono::steady_clock::now()),
       rng_(options.seed),
       remix_(options.remix) {
   if (!(options.speed > 0)) throw std::invalid_argument("FakeServerOptions::speed must be > 0");
+  if (options.concurrency < 1) {
+    throw std::invalid_argument("FakeServerOptions::concurrency must be >= 1");
+  }
+  if (options.queue_size < 0) {
+    throw std::invalid_argument("FakeServerOptions::queue_size must be >= 0");
+  }
   for (const auto& word : options.banned_words) {
     if (!word.empty()) banned_words_.push_back(lower(word));
   }
@@ -85,6 +108,7 @@ RouteClass Simulation::classify(std::string_view method, std::string_view path) 
 
 Reply Simulation::handle(const Call& call) {
   std::lock_guard<std::mutex> lock(mu_);
+  settle(now_locked());
   const std::string& path = call.path;
   if (call.method == "GET") {
     if (auto id = middle(path, "/mj/task/", "/fetch")) return fetch(call, *id);
@@ -113,10 +137,7 @@ Reply Simulation::handle(const Call& call) {
     if (path == "/mj/submit/upload-discord-images") return submit_upload(call, *req);
     if (path == "/mj/insight-face/swap") return submit_swap_face(call, *req);
   }
-  Reply reply;
-  reply.status = 404;
-  reply.body = R"({"error":{"message":"Invalid URL","type":"invalid_request_error","code":""}})";
-  return reply;
+  return web_page();
 }
 
 // ---- clock -------------------------------------------------------------------------------
@@ -148,6 +169,8 @@ SimTask* Simulation::find_any(const std::string& id) {
   const auto it = index_.find(id);
   return it == index_.end() ? nullptr : &tasks_[it->second];
 }
+
+std::size_t Simulation::index_of(const SimTask& task) const { return index_.at(task.id); }
 
 SimTask* Simulation::find_owned(const std::string& key, const std::string& id) {
   SimTask* t = find_any(id);
@@ -245,134 +268,9 @@ void Simulation::apply_prompt_rules(SimTask& task, const std::string& text) cons
   }
 }
 
-int Simulation::in_flight(const std::string& key, std::int64_t now) const {
-  int n = 0;
-  for (const SimTask& t : tasks_) {
-    if (t.key != key || t.waiting_modal) continue;
-    const std::string status = view(t, now).status;
-    if (status.empty() || status == "SUBMITTED" || status == "IN_PROGRESS") ++n;
-  }
-  return n;
-}
-
-int Simulation::queue_ahead(const std::string& key, std::int64_t now) const {
-  return in_flight(key, now) - options_.concurrency + 1;
-}
-
 void Simulation::count_submit(const std::string& state) {
   ++submits_;
   ++submits_by_state_[state];
-}
-
-// ---- scripting and counters ------------------------------------------------------------
-
-void Simulation::fail_prompt(std::string substring, std::string reason) {
-  std::lock_guard<std::mutex> lock(mu_);
-  fail_rules_.emplace_back(lower(substring), std::move(reason));
-}
-
-void Simulation::stall_prompt(std::string substring, StallAt at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  stall_rules_.emplace_back(lower(substring), at);
-}
-
-void Simulation::ban_word(std::string word) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!word.empty()) banned_words_.push_back(lower(word));
-}
-
-bool Simulation::fail_task(std::string_view task_id, std::string reason) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SimTask* t = find_any(std::string(task_id));
-  if (t == nullptr) return false;
-  const std::int64_t now = now_locked();
-  const std::string status = view(*t, now).status;
-  if (status == "SUCCESS" || status == "FAILURE") return false;
-  t->forced_fail_ms = now;
-  t->forced_fail_reason = std::move(reason);
-  return true;
-}
-
-void Simulation::set_remix(bool on) {
-  std::lock_guard<std::mutex> lock(mu_);
-  remix_ = on;
-}
-
-int Simulation::submits() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return submits_;
-}
-
-int Simulation::submits_with_state(std::string_view state) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const auto it = submits_by_state_.find(std::string(state));
-  return it == submits_by_state_.end() ? 0 : it->second;
-}
-
-std::map<std::string, int> Simulation::submits_by_state() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return submits_by_state_;
-}
-
-int Simulation::tasks_created() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return tasks_created_;
-}
-
-void Simulation::reset_counters() {
-  std::lock_guard<std::mutex> lock(mu_);
-  submits_ = 0;
-  tasks_created_ = 0;
-  submits_by_state_.clear();
-}
-
-std::optional<TaskInfo> Simulation::task(std::string_view task_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const auto it = index_.find(std::string(task_id));
-  if (it == index_.end()) return std::nullopt;
-  return info(tasks_[it->second], now_locked());
-}
-
-std::vector<TaskInfo> Simulation::tasks() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const std::int64_t now = now_locked();
-  std::vector<TaskInfo> out;
-  out.reserve(tasks_.size());
-  for (const SimTask& t : tasks_) out.push_back(info(t, now));
-  return out;
-}
-
-// ---- answers -----------------------------------------------------------------------------
-
-Reply Simulation::json_reply(const Json& body, int status) const {
-  Reply r;
-  r.status = status;
-  r.body = body.dump();
-  return r;
-}
-
-Reply Simulation::gateway_error(const std::string& description, int code, int status) const {
-  // The gateway formats "<description> <result>" and result is empty: hence the trailing space.
-  return json_reply(
-      Json{{"description", description + " "}, {"type", "upstream_error"}, {"code", code}}, status);
-}
-
-Reply Simulation::refusal(int code, const std::string& description) const {
-  Json j{{"code", code},
-         {"description", description},
-         {"result", nullptr},
-         {"properties", Json::object()}};
-  if (options_.extra_fields) j["extraField"] = "clients must ignore unknown keys";
-  return json_reply(j);
-}
-
-Reply Simulation::banned(const std::string& prompt, const std::string& word) const {
-  // The upstream's banned-prompt answer has no "result" key at all.
-  Json j{{"code", 24},
-         {"description", "可能包含敏感词"},
-         {"properties", Json{{"promptEn", prompt}, {"bannedWord", word}}}};
-  if (options_.extra_fields) j["extraField"] = "clients must ignore unknown keys";
-  return json_reply(j);
 }
 
 }  // namespace cometapi::testing::detail

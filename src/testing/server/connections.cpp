@@ -1,4 +1,4 @@
-#include "connections.hpp"
+#include "server/connections.hpp"
 
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -1,12 +1,12 @@
 // The parts of the CometAPI gateway that sit in front of the Midjourney model: key handling, the
-// speed-mode path prefixes, and the answers it makes up itself (401, 404, 429 and the faults).
+// speed-mode path prefixes, and the faults it (or what is behind it) produces.
 #pragma once
 
 #include <chrono>
 #include <string>
 
 #include "cometapi/testing/fake_server.hpp"
-#include "simulation.hpp"
+#include "sim/task.hpp"
 
 namespace cometapi::testing::detail {
 
@@ -15,7 +15,7 @@ struct Route {
   std::string path;  // without the mode prefix
 };
 
-// The gateway strips /mj-fast, /mj-relax and /mj-turbo before routing (mj-api.md §0).
+// The gateway strips /mj-fast, /mj-relax and /mj-turbo before routing.
 Route split_mode(const std::string& path);
 
 // The key the gateway looks up, from the Authorization and mj-api-secret headers: "Bearer "
@@ -26,10 +26,9 @@ std::string request_key(const std::string& authorization, const std::string& mj_
 std::string normalize_key(const std::string& key);
 
 Reply unauthorized(bool key_missing, int request_id);
-Reply not_found(const std::string& method, const std::string& path);
-Reply rate_limited(std::chrono::seconds retry_after);
-// Replaces or damages `reply` for a fault applied after the handler ran (500, 502, 503,
-// truncate). Other kinds leave it alone.
+// The answer for a fault applied instead of handling the request (see applied_before_handling).
+Reply fault_instead(FaultKind fault, const Call& call, std::chrono::seconds retry_after);
+// Replaces or damages `reply` for a fault applied after the handler ran. Other kinds leave it.
 void apply_fault(FaultKind fault, Reply& reply, int request_id, std::chrono::seconds retry_after);
 
 }  // namespace cometapi::testing::detail

@@ -1,8 +1,9 @@
 // The read endpoints (fetch, list-by-condition, image-seed, served files) and request binding.
 #include <algorithm>
 
-#include "grid_image.hpp"
-#include "simulation.hpp"
+#include "sim/answers.hpp"
+#include "sim/grid_image.hpp"
+#include "sim/simulation.hpp"
 
 namespace cometapi::testing::detail {
 namespace {
@@ -69,7 +70,7 @@ Reply Simulation::list_by_condition(const Call& call) {
 Reply Simulation::image_seed(const Call& call, const std::string& id) {
   SimTask* t = find_owned(call.key, id);
   if (t == nullptr) return gateway_error("task_no_found");
-  if (view(*t, now_locked()).status != "SUCCESS") return refusal(4, "任务未完成");
+  if (shown(*t, now_locked()).status != "SUCCESS") return refusal(4, "任务未完成");
   Json j{{"code", 1}, {"description", "成功"}, {"result", t->seed}};
   return json_reply(j);
 }
@@ -77,7 +78,7 @@ Reply Simulation::image_seed(const Call& call, const std::string& id) {
 Reply Simulation::image(const std::string& id) {
   const SimTask* t = find_any(id);
   if (t == nullptr) return json_reply(Json{{"error", "midjourney_task_not_found"}}, 400);
-  const std::string status = view(*t, now_locked()).status;
+  const std::string status = shown(*t, now_locked()).status;
   if ((status != "SUCCESS" && status != "IN_PROGRESS") || t->kind == ResultKind::Shorten) {
     // No upstream URL is stored yet, so the gateway's own GET fails.
     return json_reply(Json{{"error", "http_get_image_failed"}}, 500);
@@ -99,7 +100,7 @@ Reply Simulation::video(const std::string& id, const std::string& file) {
     }
   }
   if (t == nullptr || t->kind != ResultKind::Video || n < 0 || n >= t->video_count ||
-      view(*t, now_locked()).status != "SUCCESS") {
+      shown(*t, now_locked()).status != "SUCCESS") {
     return json_reply(Json{{"error", "not_found"}}, 404);
   }
   Reply r;
