@@ -87,6 +87,7 @@ def main():
     watch = medians(load(os.path.join(d, "watch.json")))
     python = load(os.path.join(d, "python.json"))
     memory = load(os.path.join(d, "memory.json"))
+    blend = load(os.path.join(d, "blend.json"))
     machine = load(os.path.join(d, "machine.json")) or {}
     instructions = {}
     try:
@@ -205,6 +206,13 @@ def main():
                      "%.1f MiB" % peak, "the same process before it watches (client made)",
                      "%.1f MiB" % start,
                      "+%.1f MiB, %s B/task" % (peak - start, fmt_int(per_task)), "report"))
+
+    if blend:
+        rows.append(("8", "peak RSS a blend of %.0f MiB adds while it is submitted"
+                     % blend["payload_mib"],
+                     "+%.1f MiB" % blend["peak_rise_mib"], "the payload itself",
+                     "%.1f MiB" % blend["payload_mib"],
+                     "%.2fx the payload" % blend["rise_over_payload"], "report"))
 
     m = machine
     print("Machine: %s, %s cores, %s GB RAM; %s, Linux %s; %s; %s; build %s; pinning: %s; "

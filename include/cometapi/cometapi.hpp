@@ -10,7 +10,9 @@
 
 #include "cometapi/buttons.hpp"
 #include "cometapi/client.hpp"
+#include "cometapi/clock.hpp"
 #include "cometapi/error.hpp"
+#include "cometapi/http.hpp"
 #include "cometapi/images.hpp"
 #include "cometapi/models.hpp"
 #include "cometapi/options.hpp"

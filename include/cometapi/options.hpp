@@ -129,6 +129,10 @@ struct WaitOptions {
   std::function<void(const Error& error, int failures_in_a_row)> on_retry;
   /// Cancels the wait: its sleeps and the HTTP call in flight end at once, with Cancelled.
   std::optional<CancellationToken> cancel;
+  /// Whether MODAL ends the wait (the task then waits for submit_modal). Set false when waiting
+  /// after your own submit_modal: the gateway keeps showing MODAL for a while after it, and only
+  /// SUCCESS or a failure is the end. TaskPoller's modal flows do this themselves.
+  bool modal_ends_wait = true;
 };
 
 }  // namespace cometapi

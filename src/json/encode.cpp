@@ -71,6 +71,24 @@ void put_bot_and_filter(json& body, const Request& request) {
   if (request.account_filter) body["accountFilter"] = account_filter_json(*request.account_filter);
 }
 
+// Data URIs that JSON carries as they are (no quote, backslash, control or non-ASCII byte): what
+// validation lets through, so in practice every image.
+bool plain(const std::vector<std::string>& items) {
+  for (const std::string& item : items) {
+    for (char c : item) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') return false;
+    }
+  }
+  return true;
+}
+
+// The body with `key` set to `images`. Images are most of a blend's bytes (tens of MiB): when they
+// are plain and nothing else can hold the key's text, they are written once into the dumped
+// body instead of being copied into the JSON tree and dumped again.
+Result<std::string> finish_with_images(json body, const std::string& extra_json, const char* key,
+                                       const std::vector<std::string>& images);
+
 Result<std::string> finish(json body, const std::string& extra_json) {
   if (!extra_json.empty()) {
     json extra = json::parse(extra_json, nullptr, /*allow_exceptions=*/false);
@@ -85,15 +103,45 @@ Result<std::string> finish(json body, const std::string& extra_json) {
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+Result<std::string> finish_with_images(json body, const std::string& extra_json, const char* key,
+                                       const std::vector<std::string>& images) {
+  if (!extra_json.empty() || !plain(images)) {
+    body[key] = images;
+    return finish(std::move(body), extra_json);
+  }
+  body[key] = nullptr;  // a place holder, replaced in the text below
+  std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  // Every other member is a typed field whose strings are escaped, so the only unescaped
+  // `"key":null` in the text is the place holder.
+  const std::string marker = std::string("\"") + key + "\":null";
+  const auto at = text.find(marker);
+  std::size_t size = text.size() + 2;
+  for (const std::string& image : images) size += image.size() + 3;
+  std::string out;
+  out.reserve(size);
+  out.append(text, 0, at + marker.size() - 4);
+  out += '[';
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    out += images[i];
+    out += '"';
+  }
+  out += ']';
+  out.append(text, at + marker.size(), std::string::npos);
+  return out;
+}
+
 }  // namespace
 
 Result<std::string> encode(const ImagineRequest& request) {
   json body = json::object();
   body["prompt"] = request.prompt;
-  if (!request.base64_array.empty()) body["base64Array"] = request.base64_array;
   put_bot_and_filter(body, request);
   put_common(body, request);
-  return finish(std::move(body), request.extra_json);
+  if (request.base64_array.empty()) return finish(std::move(body), request.extra_json);
+  return finish_with_images(std::move(body), request.extra_json, "base64Array",
+                            request.base64_array);
 }
 
 Result<std::string> encode(const ActionRequest& request) {
@@ -120,11 +168,11 @@ Result<std::string> encode(const ModalRequest& request) {
 
 Result<std::string> encode(const BlendRequest& request) {
   json body = json::object();
-  body["base64Array"] = request.base64_array;
   if (request.dimensions) body["dimensions"] = dimensions_name(*request.dimensions);
   put_bot_and_filter(body, request);
   put_common(body, request);
-  return finish(std::move(body), request.extra_json);
+  return finish_with_images(std::move(body), request.extra_json, "base64Array",
+                            request.base64_array);
 }
 
 Result<std::string> encode(const DescribeRequest& request) {

@@ -31,13 +31,14 @@ TaskPoller::TaskPoller(CometClient client, WaitOptions defaults)
 Result<Task> TaskPoller::wait(std::string_view task_id) const { return wait(task_id, defaults_); }
 
 Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& options) const {
-  return detail::wait_for(client_, task_id, options, detail::ModalIs::End);
+  return detail::wait_for(client_, task_id, options);
 }
 
 namespace detail {
 
 Result<Task> wait_for(const CometClient& client, std::string_view task_id,
-                      const WaitOptions& options, ModalIs modal) {
+                      const WaitOptions& options) {
+  const ModalIs modal = options.modal_ends_wait ? ModalIs::End : ModalIs::Passing;
   const Clock& clock = client.clock();
   const std::string id(task_id);
   if (auto e = validate_task_id(id)) return *e;

@@ -8,8 +8,8 @@
 
 namespace cometapi::detail {
 
-/// The wait behind TaskPoller::wait, with what MODAL means for this waiter.
+/// The wait behind TaskPoller::wait.
 Result<Task> wait_for(const CometClient& client, std::string_view task_id,
-                      const WaitOptions& options, ModalIs modal);
+                      const WaitOptions& options);
 
 }  // namespace cometapi::detail

@@ -54,9 +54,12 @@ const WaitOptions& wait_options(const TaskPoller& poller, const PressOptions& op
   return options.wait ? *options.wait : poller.defaults();
 }
 
-CallOptions call_options(const WaitOptions& wait) {
+// The calls a flow makes besides its waits (fetching the parent, the action, the modal): the
+// wait's cancellation, and its timeout as their deadline.
+CallOptions call_options(const TaskPoller& poller, const WaitOptions& wait) {
   CallOptions call;
   call.cancel = wait.cancel;
+  call.deadline = poller.client().clock().now() + wait.timeout;
   return call;
 }
 
@@ -83,7 +86,7 @@ Result<SubmitResult> press_on(const TaskPoller& poller, const Task& task, const 
   if (options.enable_remix) request.enable_remix = true;
   if (options.strong) request.strong = true;
   auto submitted =
-      poller.client().submit_action(request, call_options(wait_options(poller, options)));
+      poller.client().submit_action(request, call_options(poller, wait_options(poller, options)));
   if (submitted) report(submitted->result);
   return submitted;
 }
@@ -92,7 +95,8 @@ Result<SubmitResult> press_on(const TaskPoller& poller, const Task& task, const 
 Result<std::string> press_button(const TaskPoller& poller, std::string_view task_id,
                                  const std::string& what, const Finder& find,
                                  const PressOptions& options, Reporter& report) {
-  auto task = poller.client().fetch_task(task_id, call_options(wait_options(poller, options)));
+  auto task =
+      poller.client().fetch_task(task_id, call_options(poller, wait_options(poller, options)));
   if (!task) return std::move(task).error();
   auto submitted = press_on(poller, *task, what, find, options, report);
   if (!submitted) return std::move(submitted).error();
@@ -102,7 +106,9 @@ Result<std::string> press_button(const TaskPoller& poller, std::string_view task
 // Waits for a task the flow created; a failure names it, since it exists and may cost money.
 Result<Task> wait_created(const TaskPoller& poller, const std::string& id,
                           const PressOptions& options, detail::ModalIs modal) {
-  auto result = detail::wait_for(poller.client(), id, wait_options(poller, options), modal);
+  WaitOptions wait = wait_options(poller, options);
+  wait.modal_ends_wait = modal == detail::ModalIs::End;
+  auto result = detail::wait_for(poller.client(), id, wait);
   if (!result && result.error().task_id.empty()) {
     Error error = std::move(result).error();
     error.task_id = id;
@@ -114,7 +120,7 @@ Result<Task> wait_created(const TaskPoller& poller, const std::string& id,
 // Submits the modal of a MODAL task and waits through the MODAL the gateway keeps showing.
 Result<Task> submit_modal_and_wait(const TaskPoller& poller, const ModalRequest& request,
                                    const PressOptions& options, Reporter& report) {
-  const CallOptions call = call_options(wait_options(poller, options));
+  const CallOptions call = call_options(poller, wait_options(poller, options));
   auto submitted = poller.client().submit_modal(request, call);
   if (!submitted) {
     Error error = std::move(submitted).error();
@@ -168,7 +174,8 @@ Finder of_kind(ButtonKind kind, int index = 0, double factor = 0) {
 Result<std::string> open_modal(const TaskPoller& poller, std::string_view task_id, ButtonKind kind,
                                const char* what, const PressOptions& options, Reporter& report,
                                const std::function<std::optional<Error>(const Task&)>& check = {}) {
-  auto parent = poller.client().fetch_task(task_id, call_options(wait_options(poller, options)));
+  auto parent =
+      poller.client().fetch_task(task_id, call_options(poller, wait_options(poller, options)));
   if (!parent) return std::move(parent).error();
   if (check) {
     if (auto e = check(*parent)) return *e;

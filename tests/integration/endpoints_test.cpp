@@ -389,8 +389,7 @@ TEST_F(EndpointTest, ModalCompletesVaryRegionAndItsNumericResultArrivesAsAString
   request.notify_hook = "https://hooks.example.test/m";
   auto continued = client_->submit_modal(request);
   ASSERT_TRUE(continued.ok()) << continued.error().to_string();
-  // The simulator sends "result" as a JSON number here, as the modal docs show; the SDK hands it
-  // back as the same 16-digit string.
+  // The modal continues the MODAL task: the same id comes back, as a 16-digit string.
   EXPECT_EQ(continued->result, modal_id);
   EXPECT_EQ(continued->code, 1);
 
@@ -399,7 +398,16 @@ TEST_F(EndpointTest, ModalCompletesVaryRegionAndItsNumericResultArrivesAsAString
                                                {"maskBase64", png_uri()},
                                                {"notifyHook", "https://hooks.example.test/m"},
                                                {"state", "modal-1"}}));
-  const Task done = finished(modal_id);
+  // Right after the modal the gateway still shows MODAL for a while: a plain wait ends there ...
+  auto lingering = client_->fetch_task(modal_id);
+  ASSERT_TRUE(lingering.ok());
+  EXPECT_EQ(lingering->status, TaskStatus::Modal);
+  // ... and a wait that knows the modal was submitted goes on to the result.
+  WaitOptions after_modal = wait_options();
+  after_modal.modal_ends_wait = false;
+  auto done_result = TaskPoller(*client_).wait(modal_id, after_modal);
+  ASSERT_TRUE(done_result.ok()) << done_result.error().to_string();
+  const Task& done = *done_result;
   EXPECT_EQ(done.status, TaskStatus::Success);
   EXPECT_EQ(done.action, "INPAINT");
   EXPECT_EQ(server_->submits_with_state("modal-1"), 1);
@@ -508,10 +516,9 @@ TEST_F(EndpointTest, DescribeAnImageGivesFourSuggestionsInPromptEn) {
 
   const Task described = finished(submitted->result);
   EXPECT_EQ(described.action, "DESCRIBE");
-  const std::vector<std::string> suggestions = lines(described.prompt_en);
-  ASSERT_EQ(suggestions.size(), 4u) << described.prompt_en;
+  const std::vector<std::string> suggestions = prompt_suggestions(described);
+  ASSERT_EQ(suggestions.size(), 4u) << described.properties.final_prompt;
   for (const std::string& line : suggestions) EXPECT_GT(line.size(), 10u) << line;
-  EXPECT_EQ(described.properties.final_prompt, described.prompt_en);
 }
 
 TEST_F(EndpointTest, DescribeALinkSendsOnlyTheLink) {
@@ -520,7 +527,7 @@ TEST_F(EndpointTest, DescribeALinkSendsOnlyTheLink) {
   auto submitted = client_->submit_describe(request);
   ASSERT_TRUE(submitted.ok()) << submitted.error().to_string();
   EXPECT_EQ(body_to("/mj/submit/describe"), (json{{"link", "https://cdn.example.test/cat.png"}}));
-  EXPECT_EQ(lines(finished(submitted->result).prompt_en).size(), 4u);
+  EXPECT_EQ(prompt_suggestions(finished(submitted->result)).size(), 4u);
 }
 
 TEST_F(EndpointTest, DescribeWithUndecodableImageNeverLeavesTheClient) {
@@ -556,8 +563,8 @@ TEST_F(EndpointTest, ShortenSendsThePromptAndGivesShorterOnes) {
   const Task shortened = finished(submitted->result);
   EXPECT_EQ(shortened.action, "SHORTEN");
   EXPECT_EQ(shortened.image_url, "");  // shorten makes no image
-  const auto suggestions = lines(shortened.prompt_en);
-  ASSERT_GE(suggestions.size(), 2u) << shortened.prompt_en;
+  const auto suggestions = prompt_suggestions(shortened);
+  ASSERT_GE(suggestions.size(), 2u) << shortened.properties.final_prompt;
   EXPECT_LT(suggestions.back().size(), request.prompt.size());
 }
 

@@ -84,6 +84,8 @@ class FastSimExamples : public ::testing::Test {
     testing::FakeServerOptions options;
     options.api_keys = {test::kSimKey};
     options.speed = 100;
+    // An account large enough for watch_many's twenty jobs at once (pacing is JobRunner's job).
+    options.concurrency = 32;
     server_ = std::make_unique<testing::FakeCometServer>(options);
     server_->start();
     env_ = "COMETAPI_POLL_MS=20 COMETAPI_KEY=" + std::string(test::kSimKey) +

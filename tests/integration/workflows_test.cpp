@@ -18,6 +18,8 @@ constexpr const char* kMask =
 
 class WorkflowTest : public SimTest {
  protected:
+  // An account that runs the watcher test's 200 jobs at once.
+  void configure(testing::FakeServerOptions& options) override { options.concurrency = 1000; }
   TaskPoller poller() const { return TaskPoller(*client_, wait_options()); }
   Task upscaled(const std::string& prompt) {
     const Task grid = finished(imagine(prompt));

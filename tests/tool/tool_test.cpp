@@ -423,7 +423,8 @@ TEST_F(ToolTest, DescribeAFileOrAUrl) {
   const std::string url = server_->base_url() + "/mj/image/" + grid();
   const json task = run_json({"describe", url});
   EXPECT_EQ(task["action"], "DESCRIBE");
-  EXPECT_FALSE(task["promptEn"].get<std::string>().empty());
+  // The simulator's default upstream puts the suggestions in properties.finalPrompt.
+  EXPECT_FALSE(task["properties"]["finalPrompt"].get<std::string>().empty()) << task.dump();
   const std::vector<json> sent = bodies("/mj/submit/describe");
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_TRUE(starts_with(sent[0]["base64"], "data:image/png;base64,"));
@@ -438,7 +439,7 @@ TEST_F(ToolTest, ShortenAPrompt) {
       run_json({"shorten", "a", "very", "detailed", "and", "rather", "long", "prompt"});
   EXPECT_EQ(task["action"], "SHORTEN");
   EXPECT_EQ(task["status"], "SUCCESS");
-  EXPECT_FALSE(task["promptEn"].get<std::string>().empty());
+  EXPECT_FALSE(task["properties"]["finalPrompt"].get<std::string>().empty()) << task.dump();
   EXPECT_EQ(bodies("/mj/submit/shorten").at(0)["prompt"], "a very detailed and rather long prompt");
 }
 

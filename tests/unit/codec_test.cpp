@@ -350,3 +350,30 @@ TEST(FuzzRegressions, InvalidUtf8NeverThrowsWhenEncoding) {
 
 }  // namespace
 }  // namespace cometapi
+
+namespace cometapi {
+namespace {
+
+TEST(RequestCodec, ImagesAreWrittenOnceYetTheBodyIsTheSameJson) {
+  BlendRequest blend;
+  blend.base64_array = {"data:image/png;base64,AAAA", "data:image/jpeg;base64,/9j/AA=="};
+  blend.dimensions = BlendDimensions::Landscape;
+  blend.state = "a \"quoted\" \"base64Array\":null state";
+  const json body = json::parse(detail::encode(blend).value());
+  EXPECT_EQ(body, (json{{"base64Array", blend.base64_array},
+                        {"dimensions", "LANDSCAPE"},
+                        {"state", *blend.state}}));
+  // With extra_json, or an image JSON must escape, the ordinary path gives the same body.
+  blend.extra_json = R"({"x":1})";
+  EXPECT_EQ(json::parse(detail::encode(blend).value())["base64Array"], json(blend.base64_array));
+  EXPECT_EQ(json::parse(detail::encode(blend).value())["x"], 1);
+  ImagineRequest imagine;
+  imagine.prompt = "a fox";
+  imagine.base64_array = {"data:image/png;base64,AAAA"};
+  imagine.state = "s";
+  EXPECT_EQ(json::parse(detail::encode(imagine).value()),
+            (json{{"prompt", "a fox"}, {"base64Array", imagine.base64_array}, {"state", "s"}}));
+}
+
+}  // namespace
+}  // namespace cometapi

@@ -19,16 +19,6 @@ bool env_set(const char* name) {
   return value != nullptr && *value != '\0';
 }
 
-// Splits describe/shorten output, which comes one suggestion per line.
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
 
 void field(std::string& out, const char* name, const std::string& value) {
   if (value.empty()) return;
@@ -202,7 +192,7 @@ std::string task_summary(const cometapi::Task& task) {
   field(out, "prompt", task.prompt);
   const bool suggestions = task.action == "DESCRIBE" || task.action == "SHORTEN";
   if (suggestions) {
-    const std::vector<std::string> prompts = lines_of(task.prompt_en);
+    const std::vector<std::string> prompts = cometapi::prompt_suggestions(task);
     for (std::size_t i = 0; i < prompts.size(); ++i) {
       field(out, i == 0 ? "prompts" : "", prompts[i]);
     }

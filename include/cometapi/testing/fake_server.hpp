@@ -119,8 +119,10 @@ struct HookDelivery {
   std::string task_id;
   /// The hook URL as the submit sent it.
   std::string url;
-  /// The payload's status and progress, e.g. "IN_PROGRESS" and "45%".
-  std::string status, progress;
+  /// The payload's status, e.g. "IN_PROGRESS".
+  std::string status;
+  /// The payload's progress, e.g. "45%".
+  std::string progress;
   /// The JSON POSTed (upstream shape).
   std::string body;
   /// The hook's HTTP status; 0 when refused or unreachable.
