@@ -5,6 +5,8 @@
 #   cometapi_ensure_packages [pkg...]      installs missing Debian packages (as root), else fails
 #   cometapi_configure_and_build <dir> [cmake args...]
 #                                          configures <dir> (RelWithDebInfo, tests on) and builds it
+#   cometapi_build_fuzzers <dir>           configures <dir> with clang and libFuzzer, builds the
+#                                          fuzz targets only (scripts/test --fuzz, scripts/fuzz)
 #
 # Nothing here reads stdin, so it works unattended (CI runs as root with no terminal).
 
@@ -95,4 +97,17 @@ cometapi_configure_and_build() {
     "$@"
   cometapi_log "building $build_dir"
   cmake --build "$build_dir" --parallel "$jobs"
+}
+
+# Configures <builddir> with clang for the libFuzzer targets (nothing else) and builds them.
+cometapi_build_fuzzers() {
+  local build_dir="$1" root
+  root="$(cometapi_root)"
+  cometapi_ensure_packages clang libclang-rt-14-dev
+  cometapi_log "configuring $build_dir (clang, libFuzzer)"
+  CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCOMETAPI_BUILD_FUZZERS=ON -DCOMETAPI_BUILD_TESTS=OFF -DCOMETAPI_BUILD_EXAMPLES=OFF \
+    -DCOMETAPI_BUILD_TOOLS=OFF -DCOMETAPI_BUILD_TESTING_LIB=OFF -DCOMETAPI_BUILD_BENCHMARKS=OFF
+  cometapi_log "building $build_dir"
+  cmake --build "$build_dir" --parallel "$(cometapi_jobs)"
 }

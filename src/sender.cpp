@@ -76,7 +76,7 @@ std::optional<std::chrono::milliseconds> retry_after_from(
   return std::nullopt;
 }
 
-Error error_from_response(const HttpResponse& response) {
+Error error_from_response(const HttpResponse& response, std::chrono::system_clock::time_point now) {
   Error error;
   error.http_status = response.status;
   error.body = body_excerpt(response.body);
@@ -114,7 +114,7 @@ Error error_from_response(const HttpResponse& response) {
   } else {
     error.kind = ErrorKind::ApiRefused;
   }
-  error.retry_after = retry_after_from(response, std::chrono::system_clock::now());
+  error.retry_after = retry_after_from(response, now);
   return error;
 }
 

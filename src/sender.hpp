@@ -57,7 +57,9 @@ class Sender {
 };
 
 /// Maps a non-2xx answer to an Error (kind from the status and the envelope, message verbatim).
-Error error_from_response(const HttpResponse& response);
+/// `now` is what an HTTP-date Retry-After is measured from.
+Error error_from_response(const HttpResponse& response, std::chrono::system_clock::time_point now =
+                                                            std::chrono::system_clock::now());
 
 /// Parses Retry-After style headers: `retry-after-ms`, then `retry-after` in seconds or as an
 /// HTTP date (relative to `now`).

@@ -83,9 +83,17 @@ void put_bot_and_filter(json& body, const Request& request) {
   if (request.account_filter) body["accountFilter"] = account_filter_json(*request.account_filter);
 }
 
+// The one JSON parse of the codec: discarded when `text` is not exactly one JSON value. nlohmann
+// stops at a NUL byte as if the text ended there; JSON allows no NUL anywhere, so a text holding
+// one is refused as a whole (nothing but whitespace may follow the value).
+json parse_text(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return json(json::value_t::discarded);
+  return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+}
+
 Result<std::string> finish(json body, const std::string& extra_json) {
   if (!extra_json.empty()) {
-    json extra = json::parse(extra_json, nullptr, /*allow_exceptions=*/false);
+    json extra = parse_text(extra_json);
     if (!extra.is_object()) return invalid_argument("extra_json must be a JSON object");
     for (auto& [key, value] : extra.items()) {
       if (body.contains(key)) {
@@ -181,7 +189,7 @@ Result<json> parse_body(std::string_view body) {
   if (too_deep(body)) {
     return response_invalid("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
   }
-  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  json parsed = parse_text(body);
   if (parsed.is_discarded()) {
     return response_invalid(body.empty() ? "empty response body" : "response is not valid JSON");
   }
@@ -599,7 +607,7 @@ Result<std::vector<Task>> decode_task_list(std::string_view body) {
 ErrorEnvelope decode_error_envelope(std::string_view body) {
   ErrorEnvelope envelope;
   if (too_deep(body)) return envelope;
-  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  const json parsed = parse_text(body);
   if (!parsed.is_object()) return envelope;
   // {"error": {"message", "type", "code"}} (OpenAI style) or {"error": "text"}.
   if (auto it = parsed.find("error"); it != parsed.end()) {

@@ -12,8 +12,10 @@
 // that is a prefix of at most 1 KiB not ending inside a UTF-8 sequence, the kind the status
 // dictates, and a non-negative retry_after.
 #include <cctype>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 #include <limits>
 
 #include "fuzz_support.hpp"
@@ -114,7 +116,10 @@ detail::ErrorEnvelope check_envelope(std::string_view body) {
 
 void check_error_from_response(const HttpResponse& response,
                                const detail::ErrorEnvelope& envelope) {
-  const Error error = detail::error_from_response(response);
+  // A fixed "now" (2026-01-01T00:00:00Z) for HTTP-date Retry-After values: the clock must not
+  // steer the fuzzer, or two runs from the same seed would explore different paths.
+  const Error error = detail::error_from_response(
+      response, std::chrono::system_clock::from_time_t(std::time_t{1767225600}));
   FUZZ_CHECK(error.http_status == response.status);
   FUZZ_CHECK(!error.message.empty());
   if (!envelope.message.empty()) FUZZ_CHECK(error.message == envelope.message);
