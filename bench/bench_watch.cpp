@@ -41,6 +41,21 @@ double cpu_ms(clockid_t clock) {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+// The simulator's manual clock as the SDK's: the watcher's pauses advance the simulator.
+class SimClock final : public cometapi::Clock {
+ public:
+  explicit SimClock(FakeCometServer& server) : server_(server) {}
+  time_point now() const override { return time_point(milliseconds(server_.now_ms())); }
+  bool sleep_until(time_point until, const cometapi::CancellationToken* cancel) const override {
+    const auto left = std::chrono::duration_cast<milliseconds>(until - now());
+    if (left.count() > 0) server_.advance(left);
+    return !(cancel && cancel->cancelled());
+  }
+
+ private:
+  FakeCometServer& server_;
+};
+
 cometapi::ClientOptions client_options(const FakeCometServer& server) {
   cometapi::ClientOptions options;
   options.api_key = "sk-test";
@@ -175,10 +190,6 @@ void Watch_TaskWatcher(benchmark::State& state) {
     std::atomic<int> completed{0};
     cometapi::WatchOptions options;
     options.interval = kInterval;
-    options.sleeper = [&server](milliseconds duration) { server.advance(duration); };
-    options.clock = [&server] {
-      return std::chrono::steady_clock::time_point(milliseconds(server.now_ms()));
-    };
     options.on_done = [&completed](const std::string&, const cometapi::Result<cometapi::Task>& r) {
       if (r && r->status == cometapi::TaskStatus::Success) completed.fetch_add(1);
     };
@@ -186,7 +197,9 @@ void Watch_TaskWatcher(benchmark::State& state) {
 
     const double thread0 = cpu_ms(CLOCK_THREAD_CPUTIME_ID);
     const double process0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID);
-    cometapi::TaskWatcher watcher(cometapi::CometClient(client_options(server)), options);
+    cometapi::ClientOptions client = client_options(server);
+    client.clock = std::make_shared<SimClock>(server);
+    cometapi::TaskWatcher watcher(cometapi::CometClient(client), options);
     watcher.add(fixture.ids);
     watcher.run();
     const double client_cpu = cpu_ms(CLOCK_THREAD_CPUTIME_ID) - thread0;

@@ -23,7 +23,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -142,10 +144,34 @@ int main(int argc, char** argv) {
   std::atomic<int> other{0};
   bool advance_failed = false;
   cometapi::WatchOptions watch;
-  watch.interval = std::chrono::milliseconds(5000);  // never slept for real: see the sleeper
-  watch.sleeper = [&](std::chrono::milliseconds duration) {
-    if (sim_clock && !advance(control, url, duration.count())) advance_failed = true;
+  watch.interval = std::chrono::milliseconds(5000);  // never slept for real: see AdvancingClock
+  // The watcher's pauses advance the simulator's clock over its control endpoint instead.
+  struct AdvancingClock final : cometapi::Clock {
+    std::function<void(long long)> advance_by;
+    mutable std::mutex mutex;
+    mutable time_point now_{};
+    time_point now() const override {
+      std::lock_guard<std::mutex> lock(mutex);
+      return now_;
+    }
+    bool sleep_until(time_point until, const cometapi::CancellationToken*) const override {
+      long long ms = 0;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now_).count();
+        if (ms > 0) now_ = until;
+      }
+      if (ms > 0) advance_by(ms);
+      return true;
+    }
   };
+  auto clock = std::make_shared<AdvancingClock>();
+  clock->advance_by = [&](long long ms) {
+    if (sim_clock && !advance(control, url, ms)) advance_failed = true;
+  };
+  cometapi::ClientOptions watch_options = client.options();
+  watch_options.clock = clock;
+  const cometapi::CometClient watch_client(watch_options);
   watch.on_done = [&](const std::string&, const cometapi::Result<cometapi::Task>& outcome) {
     if (outcome && outcome->status == cometapi::TaskStatus::Success) {
       succeeded.fetch_add(1);
@@ -153,7 +179,7 @@ int main(int argc, char** argv) {
       other.fetch_add(1);
     }
   };
-  cometapi::TaskWatcher watcher(client, watch);
+  cometapi::TaskWatcher watcher(watch_client, watch);
   watcher.add(ids);
   const long rss_added = rss_kb();
   watcher.run();

@@ -18,19 +18,30 @@ enum class ErrorKind {
   Connection,
   /// Sent, but no full answer in time (request_timeout, low-speed guard), or HTTP 408.
   Timeout,
-  InvalidArgument,   ///< Refused by the SDK before anything was sent.
-  Authentication,    ///< HTTP 401: the key is missing, wrong or revoked.
+  InvalidArgument,  ///< Refused by the SDK before anything was sent or paid.
+  Authentication,   ///< HTTP 401: the key is missing, wrong or revoked.
+  /// HTTP 401 because the key's quota is used up: the key is right, the account needs topping up.
+  QuotaExhausted,
   PermissionDenied,  ///< HTTP 403.
   NotFound,          ///< HTTP 404, or the service's `task_no_found`.
-  RateLimited,       ///< HTTP 429 (also the gateway's "group saturated").
-  Server,            ///< HTTP 5xx, or the gateway could not reach its upstream.
-  ApiRefused,    ///< The service answered but refused the request (e.g. a submit with code != 1).
+  /// HTTP 429, the gateway's "group saturated", or a full queue (submit code 23 or 9): nothing was
+  /// created, try again later.
+  RateLimited,
+  /// HTTP 5xx, or the gateway failed to reach or to read its upstream (code 5).
+  Server,
+  /// The service answered but refused the request (a submit with code != 1, an unknown button, an
+  /// endpoint the upstream does not offer).
+  ApiRefused,
   BannedPrompt,  ///< Submit code 24: the prompt contains a banned word.
   TaskFailed,    ///< The task ended in FAILURE or CANCEL.
-  ResponseInvalid,   ///< The answer could not be understood (malformed JSON, wrong shape, too big).
+  /// The answer could not be understood (malformed JSON, wrong shape, too big, an HTML page).
+  ResponseInvalid,
   Cancelled,         ///< The caller cancelled a wait.
   DeadlineExceeded,  ///< A wait ran past its total deadline.
   Stalled,           ///< A wait saw no progress for longer than the stall guard allows.
+  /// A local file could not be written or read (a download's target, say): nothing to do with the
+  /// service. The message names the path and the system's reason.
+  LocalFile,
 };
 
 /// The enumerator's name, e.g. "RateLimited".
@@ -51,6 +62,11 @@ struct Error {
   std::string method;  ///< "GET" or "POST"; empty when nothing was sent.
   std::string path;    ///< The request path, e.g. "/mj/submit/imagine".
   std::string body;    ///< The first KiB of the response body.
+  /// The task concerned, when there is one: the task that failed (TaskFailed), was waited for
+  /// (DeadlineExceeded, Stalled, Cancelled during a wait) or was not found (NotFound of a fetch),
+  /// and the new task a button press created when the wait for it failed. A task named here may
+  /// have cost money: it is never hidden.
+  std::string task_id;
   /// True when a submit failed after the request may have reached the service (timeout, dropped
   /// connection, 5xx): the job may exist and may be billed. Check before submitting it again.
   bool maybe_submitted = false;

@@ -1,5 +1,5 @@
 /// \file
-/// Configuration: ClientOptions, RetryOptions, WaitOptions, CancellationToken.
+/// Configuration: ClientOptions, RetryOptions, WaitOptions.
 #pragma once
 
 #include <chrono>
@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "cometapi/clock.hpp"
 #include "cometapi/result.hpp"
 
 namespace cometapi {
@@ -29,9 +30,6 @@ enum class Mode { Default, Fast, Relax, Turbo };
 /// \var cometapi::Mode::Turbo
 /// `/mj-turbo/mj/...`
 
-/// Sleeps for the given duration. Injectable so that tests never sleep for real.
-using Sleeper = std::function<void(std::chrono::milliseconds)>;
-
 /// How failed HTTP calls are retried (see docs/retries.md). Value type.
 struct RetryOptions {
   /// Retries after the first attempt; 0 disables retrying.
@@ -48,9 +46,9 @@ struct RetryOptions {
   /// to also retry after a timeout, a dropped connection or a 5xx, accepting that the job may be
   /// created twice.
   bool retry_ambiguous_submits = false;
-  /// Used for the backoff sleeps; empty means std::this_thread::sleep_for.
-  Sleeper sleeper;
 };
+
+class HttpTransport;
 
 /// Everything a CometClient needs. Value type; copy freely.
 struct ClientOptions {
@@ -74,6 +72,10 @@ struct ClientOptions {
   std::size_t max_response_bytes = 16u << 20;
   /// Largest download accepted by download() (bytes).
   std::size_t max_download_bytes = 64u << 20;
+  /// Largest image accepted in a request (bytes after base64 decoding), checked before anything
+  /// is sent: each data URI of imagine, blend, describe, video, edits, face swap, upload and the
+  /// modal's mask. The service takes about 10 MiB.
+  std::size_t max_image_bytes = 10u << 20;
   /// How failed calls are retried (see RetryOptions and docs/retries.md).
   RetryOptions retry;
   /// Unset: follow the environment (http_proxy, https_proxy, no_proxy). Empty: no proxy at all.
@@ -94,6 +96,12 @@ struct ClientOptions {
   /// Turns TLS peer and host verification off. Only for debugging against a test server with a
   /// self-signed certificate: anyone on the path can then read the key.
   bool dangerous_disable_tls_verification = false;
+  /// The HTTP transport to send through; empty means the built-in libcurl one. See http.hpp for
+  /// the contract (above all: never re-send a request on its own).
+  std::shared_ptr<HttpTransport> transport;
+  /// The one clock of the SDK (backoff sleeps, waits, watcher cycles); empty means
+  /// Clock::system(). Tests inject a fake one so that nothing sleeps for real.
+  std::shared_ptr<const Clock> clock;
 
   /// Reads COMETAPI_KEY (required) and COMETAPI_BASE_URL (optional). Fails with InvalidArgument
   /// naming COMETAPI_KEY when it is unset or empty, or when either value is malformed.
@@ -103,23 +111,6 @@ struct ClientOptions {
   /// characters, the base URL is http(s)://host[:port] and not insecure, timeouts are positive.
   /// Returns the first problem as an InvalidArgument Error, or std::nullopt.
   std::optional<Error> validate() const;
-};
-
-/// Lets one thread cancel a wait running in another. Copies share one state. Thread-safe.
-class CancellationToken {
- public:
-  /// A token that is not cancelled, with a state of its own.
-  CancellationToken();
-  /// Requests cancellation; wakes any wait sleeping on this token.
-  void cancel() const;
-  /// True once cancel() was called on this token or a copy of it.
-  bool cancelled() const noexcept;
-  /// Sleeps up to `duration`; returns early (true) when cancelled.
-  bool sleep_for(std::chrono::milliseconds duration) const;
-
- private:
-  struct State;
-  std::shared_ptr<State> state_;
 };
 
 /// How TaskPoller waits for a task. Value type. The defaults suit the real service, which syncs
@@ -133,12 +124,11 @@ struct WaitOptions {
                                                            ///< for this long fails with Stalled.
   /// Called after every fetch that returned the task (from the waiting thread).
   std::function<void(const Task&)> on_progress;
-  /// Checked before every sleep; cancel() also interrupts the sleep.
+  /// Called when a poll failed with an error a later poll may not see (the service unreachable,
+  /// a 5xx, a 429 ...) and the wait goes on: the error and the number of polls failed in a row.
+  std::function<void(const Error& error, int failures_in_a_row)> on_retry;
+  /// Cancels the wait: its sleeps and the HTTP call in flight end at once, with Cancelled.
   std::optional<CancellationToken> cancel;
-  /// Monotonic clock; empty means std::chrono::steady_clock.
-  std::function<std::chrono::steady_clock::time_point()> clock;
-  /// Used instead of sleeping on the cancellation token (tests inject a fake one).
-  Sleeper sleeper;
 };
 
 }  // namespace cometapi

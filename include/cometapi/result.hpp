@@ -15,7 +15,7 @@ namespace cometapi {
 ///
 /// Not thread-safe for concurrent mutation; a const Result may be read from many threads.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
   static_assert(!std::is_same_v<T, Error>, "Result<Error> is ambiguous");
 
  public:
@@ -39,16 +39,17 @@ class Result {
     check();
     return std::get<0>(data_);
   }
-  /// The value, moved out; throws cometapi::Exception carrying the Error when !ok().
-  T&& value() && {
+  /// The value, moved out (by value, so `for (auto& t : f().value())` is safe on a temporary);
+  /// throws cometapi::Exception carrying the Error when !ok().
+  T value() && {
     check();
     return std::get<0>(std::move(data_));
   }
 
   /// The error. Precondition: !ok(); on a success std::get throws std::bad_variant_access.
   const Error& error() const& { return std::get<1>(data_); }
-  /// The error, moved out. Precondition: !ok().
-  Error&& error() && { return std::get<1>(std::move(data_)); }
+  /// The error, moved out (by value). Precondition: !ok().
+  Error error() && { return std::get<1>(std::move(data_)); }
 
   /// The value, or `fallback` when !ok().
   template <class U>
@@ -58,6 +59,8 @@ class Result {
 
   /// value(): throws cometapi::Exception when !ok().
   T& operator*() & { return value(); }
+  /// std::move(*this).value(): the value by value.
+  T operator*() && { return std::move(*this).value(); }
   /// value(): throws cometapi::Exception when !ok().
   const T& operator*() const& { return value(); }
   /// &value(): throws cometapi::Exception when !ok().

@@ -32,6 +32,10 @@ struct PressOptions {
   std::optional<std::string> state;
   /// Overrides the poller's WaitOptions for this call.
   std::optional<WaitOptions> wait;
+  /// Called with each new task's id as soon as it is known (the action's task; a modal submit
+  /// that answers with another id, that one too), before any waiting: the task may cost money, so
+  /// record it. Runs on the calling thread.
+  std::function<void(const std::string& task_id)> on_submitted;
 };
 
 /// Polls tasks through a CometClient. Thread-safe (it holds only a client copy and options).
@@ -48,14 +52,24 @@ class TaskPoller {
 
   /// Polls until the task is SUCCESS (returned), MODAL (returned: the caller must submit_modal),
   /// or fails: TaskFailed on FAILURE or CANCEL (message = the fail reason), DeadlineExceeded,
-  /// Stalled, Cancelled, or a non-transient fetch error (NotFound, Authentication ...). Transient
-  /// fetch errors (connection, timeout, 5xx, 429, malformed answer) are retried until the deadline.
+  /// Stalled, Cancelled, or a non-transient fetch error (NotFound, Authentication ...); each names
+  /// the task in Error::task_id. Transient fetch errors (connection, timeout, 5xx, 429, malformed
+  /// answer) are retried until the deadline, each reported to WaitOptions::on_retry. The wait's
+  /// deadline and cancellation reach the HTTP call in flight.
   Result<Task> wait(std::string_view task_id) const;
   /// wait(task_id) with these options instead of the poller's defaults.
   Result<Task> wait(std::string_view task_id, const WaitOptions& options) const;
 
+  /// Presses `button` (label, emoji or derived name) on a finished task without waiting: fetches
+  /// it, finds the button, submits the action with its current customId, calls
+  /// options.on_submitted, and returns the new task's id. The one place that presses a button.
+  /// Fails with NotFound (the message lists the buttons the task has) or the calls' errors.
+  Result<std::string> submit_press(std::string_view task_id, std::string_view button,
+                                   const PressOptions& options = {}) const;
+
   /// Presses `button` (label, emoji or derived name) on a finished task: fetches it, finds the
-  /// button, submits the action with its current customId, and waits for the new task.
+  /// button, submits the action with its current customId, and waits for the new task. When the
+  /// wait fails, Error::task_id names the new task (it exists, and may have cost money).
   /// When the new task goes MODAL (remix on, or enable_remix set) and `options.remix_prompt` is
   /// set, it continues through submit_modal with that prompt and waits again; without a prompt the
   /// MODAL task is returned. Vary (Region) and Custom Zoom need vary_region() / custom_zoom()
@@ -81,16 +95,20 @@ class TaskPoller {
                    const PressOptions& options = {}) const;
 
   /// Vary (Region) as one call: presses the button, waits for MODAL, submits the modal with the
-  /// mask (a PNG data URI, white = repaint) and prompt, and waits for the result.
-  Result<Task> vary_region(std::string_view task_id, std::string mask_data_uri,
-                           std::string prompt) const;
+  /// mask (a PNG data URI, white = repaint) and prompt, and waits for the result (through the
+  /// MODAL the gateway keeps showing for a while after the modal submit). The mask and prompt are
+  /// checked before anything is sent: a bad mask costs nothing (InvalidArgument).
+  Result<Task> vary_region(std::string_view task_id, std::string mask_data_uri, std::string prompt,
+                           const PressOptions& options = {}) const;
   /// Custom Zoom as one call: presses the button, waits for MODAL, submits the modal with
   /// "<prompt> --zoom <factor>" (the task's own prompt when `prompt` is empty; factor 1.0 to 2.0),
   /// and waits for the result.
-  Result<Task> custom_zoom(std::string_view task_id, double factor, std::string prompt = {}) const;
+  Result<Task> custom_zoom(std::string_view task_id, double factor, std::string prompt = {},
+                           const PressOptions& options = {}) const;
 
-  /// Continues a task waiting in MODAL (request.task_id = the MODAL task) and waits for it.
-  Result<Task> complete_modal(const ModalRequest& request) const;
+  /// Continues a task waiting in MODAL (request.task_id = the MODAL task) and waits for its
+  /// result, through the MODAL the gateway keeps showing for a while after the modal submit.
+  Result<Task> complete_modal(const ModalRequest& request, const PressOptions& options = {}) const;
 
   /// The client the poller sends through.
   const CometClient& client() const noexcept { return client_; }
@@ -118,13 +136,9 @@ struct WatchOptions {
   /// Called when a task's status or progress changed (from the watching thread).
   std::function<void(const Task&)> on_progress;
   /// Called once per task when watching it ends: the SUCCESS or MODAL task, or the Error
-  /// (TaskFailed, DeadlineExceeded, Stalled, NotFound, or a non-transient request error). The
-  /// task id is passed separately because an Error carries none.
+  /// (TaskFailed, DeadlineExceeded, Stalled, NotFound, or a non-transient request error, with
+  /// Error::task_id set). Time comes from the client's Clock (ClientOptions::clock).
   std::function<void(const std::string& task_id, const Result<Task>& outcome)> on_done;
-  /// Monotonic clock and sleeper; empty means steady_clock and an interruptible real sleep.
-  std::function<std::chrono::steady_clock::time_point()> clock;
-  /// Replaces the sleep between cycles (tests inject a fake one); see clock.
-  Sleeper sleeper;
 };
 
 /// Watches many tasks with one list-by-condition request per chunk of ids per cycle, instead of
@@ -151,6 +165,9 @@ class TaskWatcher {
   void add(std::initializer_list<std::string> task_ids);  // so that add({"1", "2"}) is a list
   /// add() of one id.
   void add(const std::string& task_id);
+  /// Watches a task whose modal you submitted: MODAL is not its end (the gateway keeps showing
+  /// MODAL for a while after the modal submit), only SUCCESS or a failure is.
+  void add_after_modal(const std::string& task_id);
 
   /// One cycle on the calling thread: list every pending id (in chunks), report changes and
   /// ends. Returns the number of ids still pending.
@@ -160,7 +177,8 @@ class TaskWatcher {
   /// Runs the cycles on a background thread until stop() (it keeps waiting for new ids when
   /// nothing is pending).
   void start();
-  /// Stops the cycles (interrupting the sleep) and joins the background thread. Idempotent.
+  /// Stops the cycles (interrupting the pause, however time is injected, and the request in
+  /// flight) and joins the background thread. Idempotent.
   void stop();
 
   /// The ids still watched.
@@ -177,8 +195,10 @@ class TaskWatcher {
   /// The counters so far.
   Stats stats() const;
 
- private:
+  /// The watcher's shared state (opaque; defined in the library).
   struct State;
+
+ private:
   std::shared_ptr<State> state_;
 };
 

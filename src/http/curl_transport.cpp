@@ -6,17 +6,19 @@
 #include <atomic>
 #include <cctype>
 #include <mutex>
-#include <stdexcept>
 #include <string_view>
 #include <vector>
 
+#include "core/redact.hpp"
+
 namespace cometapi::detail {
 
-void ensure_curl_global_init() {
+std::string curl_global_init_error() {
   // A function-local static runs once, thread-safely. curl_global_cleanup is deliberately never
   // called: other code in the process may still use curl when our objects die.
   static const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (code != CURLE_OK) throw std::runtime_error("curl_global_init failed");
+  if (code == CURLE_OK) return {};
+  return std::string("curl_global_init failed: ") + curl_easy_strerror(code);
 }
 
 std::string curl_version_token() {
@@ -24,25 +26,14 @@ std::string curl_version_token() {
   return std::string("libcurl/") + (info && info->version ? info->version : "unknown");
 }
 
-std::optional<std::string> HttpResponse::header(const std::string& lower_name) const {
-  for (const auto& [name, value] : headers) {
-    if (name == lower_name) return value;
-  }
-  return std::nullopt;
-}
-
-std::string redact_secret(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-    text.replace(pos, secret.size(), "[REDACTED]");
-  }
-  return text;
-}
-
 namespace {
 
+// An easy handle and the multi handle it runs in. The multi handle owns the connection cache, so
+// pairing them keeps connections alive between calls while letting a transfer be aborted at once
+// (curl_multi_poll wakes on cancel).
 struct Handle {
   CURL* curl = nullptr;
+  CURLM* multi = nullptr;
   bool configured = false;  // the options that never change are set once per handle
   // The request headers of the last call and their curl list: consecutive calls of one kind
   // (every poll, say) send the same headers, so the list is built again only when they change.
@@ -139,6 +130,37 @@ TransportFailure classify(CURLcode code, long request_size) {
   }
 }
 
+// Runs the transfer to its end, or until `cancel` is cancelled (a cancel wakes the poll at once).
+CURLcode perform(Handle& handle, const CancellationToken* cancel, bool& cancelled) {
+  CURLM* multi = handle.multi;
+  if (curl_multi_add_handle(multi, handle.curl) != CURLM_OK) return CURLE_FAILED_INIT;
+  std::uint64_t wake = 0;
+  if (cancel) wake = cancel->on_cancel([multi] { curl_multi_wakeup(multi); });
+  CURLcode code = CURLE_OK;
+  int running = 1;
+  while (true) {
+    if (curl_multi_perform(multi, &running) != CURLM_OK) {
+      code = CURLE_FAILED_INIT;
+      break;
+    }
+    if (running == 0) break;
+    if (cancel && cancel->cancelled()) {
+      cancelled = true;
+      break;
+    }
+    curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+  }
+  if (cancel) cancel->remove_on_cancel(wake);
+  if (!cancelled) {
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+      if (message->msg == CURLMSG_DONE) code = message->data.result;
+    }
+  }
+  curl_multi_remove_handle(multi, handle.curl);
+  return code;
+}
+
 }  // namespace
 
 struct CurlTransport::Pool {
@@ -148,6 +170,7 @@ struct CurlTransport::Pool {
 
   ~Pool() {
     for (Handle* handle : idle) {
+      curl_multi_cleanup(handle->multi);
       curl_easy_cleanup(handle->curl);  // before the header list it may still point to
       curl_slist_free_all(handle->header_list);
       delete handle;
@@ -165,7 +188,9 @@ struct CurlTransport::Pool {
     }
     auto* handle = new Handle;
     handle->curl = curl_easy_init();
-    if (!handle->curl) {
+    handle->multi = handle->curl ? curl_multi_init() : nullptr;
+    if (!handle->multi) {
+      if (handle->curl) curl_easy_cleanup(handle->curl);
       delete handle;
       return nullptr;
     }
@@ -180,9 +205,7 @@ struct CurlTransport::Pool {
 };
 
 CurlTransport::CurlTransport(CurlSettings settings)
-    : settings_(std::move(settings)), pool_(std::make_unique<Pool>()) {
-  ensure_curl_global_init();
-}
+    : settings_(std::move(settings)), pool_(std::make_unique<Pool>()) {}
 
 CurlTransport::~CurlTransport() = default;
 
@@ -192,6 +215,14 @@ std::size_t CurlTransport::handles_created() const {
 
 TransportResult CurlTransport::send(const HttpRequest& request) {
   TransportResult result;
+  if (std::string problem = curl_global_init_error(); !problem.empty()) {
+    result.error = {TransportFailure::NotSent, std::move(problem), false};
+    return result;
+  }
+  if (request.cancel && request.cancel->cancelled()) {
+    result.error = {TransportFailure::Cancelled, "cancelled before the request was sent", false};
+    return result;
+  }
   Handle* handle = pool_->acquire();
   if (!handle) {
     result.error = {TransportFailure::NotSent, "curl_easy_init failed"};
@@ -234,8 +265,6 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(settings_.connect_timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                     static_cast<long>(settings_.request_timeout.count()));
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, settings_.low_speed_bytes);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
                      std::max(1L, static_cast<long>(settings_.low_speed_time.count() / 1000)));
@@ -261,6 +290,11 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, request.fresh_connection ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  // The attempt's own timeout, shortened to what the call's deadline leaves.
+  auto timeout = settings_.request_timeout;
+  if (request.time_left)
+    timeout = std::max(std::chrono::milliseconds(1), std::min(timeout, *request.time_left));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   if (request.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -275,8 +309,13 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
 
-  const CURLcode code = curl_easy_perform(curl);
-  if (code == CURLE_OK) {
+  bool cancelled = false;
+  const CURLcode code = perform(*handle, request.cancel, cancelled);
+  if (cancelled) {
+    long request_size = 0;
+    curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
+    result.error = {TransportFailure::Cancelled, "cancelled during the transfer", request_size > 0};
+  } else if (code == CURLE_OK) {
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
@@ -289,7 +328,7 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
     long request_size = 0;
     curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
     std::string message = handle->error_buffer[0] ? handle->error_buffer : curl_easy_strerror(code);
-    result.error = {classify(code, request_size), std::move(message)};
+    result.error = {classify(code, request_size), std::move(message), request_size > 0};
   }
   // Drop references to this call's buffers before the handle goes back to the pool.
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "http/transport.hpp"
+#include "cometapi/http.hpp"
 
 namespace cometapi::detail {
 
@@ -24,9 +24,6 @@ struct CurlSettings {
   std::function<void(std::string_view)> wire_trace;
   std::string secret;
 };
-
-/// Replaces every occurrence of `secret` in `text` with "[REDACTED]".
-std::string redact_secret(std::string text, const std::string& secret);
 
 /// Each easy handle keeps its own connection cache; a handle is used by one thread at a time and
 /// returned to the pool afterwards, so connections stay alive across calls without any cache being
@@ -49,8 +46,9 @@ class CurlTransport final : public HttpTransport {
   std::unique_ptr<Pool> pool_;
 };
 
-/// curl_global_init, exactly once per process, never cleaned up by an object.
-void ensure_curl_global_init();
+/// curl_global_init, exactly once per process, never cleaned up by an object. Returns its error
+/// message, or "" on success (then and every later time).
+std::string curl_global_init_error();
 
 /// "libcurl/7.88.1".
 std::string curl_version_token();

@@ -2,7 +2,6 @@
 // unknown fields are ignored, nulls accepted, ids and numbers read from strings or numbers.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,20 +30,20 @@ Result<SubmitResult> decode_submit(std::string_view body);
 Result<std::vector<std::string>> decode_upload(std::string_view body);
 Result<Task> decode_task(std::string_view body);
 Result<std::vector<Task>> decode_task_list(std::string_view body);
-Task task_from_json(const nlohmann::json& object);
 
-/// What an error body says, whichever of the three envelopes it uses (mj-api.md §2.15).
+/// What an error body says, whichever of the three envelopes it uses (the gateway's, the
+/// OpenAI-style and the upstreams'; see docs/service-notes.md).
 struct ErrorEnvelope {
-  bool recognised = false;  // one of the envelopes was found
+  bool recognised = false;     // one of the envelopes was found
+  bool json = false;           // the body is JSON at all
+  bool null = false;           // the body is the JSON `null`
+  bool has_code = false;       // a numeric `code` is present
+  bool success_false = false;  // `"success": false` (an upstream's own envelope)
   std::string message;
   int code = 0;
-  std::string type;  // `type`, or a textual `code`
+  std::string type;         // `type`, or a textual `code`
+  std::string banned_word;  // properties.bannedWord (code 24)
 };
 ErrorEnvelope decode_error_envelope(std::string_view body);
-
-// Tolerant readers, exposed for the webhook parser and tests.
-std::string json_string(const nlohmann::json& object, const char* key);
-std::int64_t json_int64(const nlohmann::json& object, const char* key);
-int parse_percent(const nlohmann::json& value);
 
 }  // namespace cometapi::detail

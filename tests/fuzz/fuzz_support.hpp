@@ -44,7 +44,7 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 
 // The same parse the SDK does, for cross-checks: nlohmann, no exceptions, discarded on error.
 // nlohmann stops at a NUL byte as if the text ended there; JSON has no NUL anywhere, so the whole
-// text is refused, as the SDK refuses it (src/json/codec.cpp, parse_text).
+// text is refused, as the SDK refuses it (src/json/read.cpp, parse_text).
 inline nlohmann::json parse_json(std::string_view text) {
   if (text.find('\0') != std::string_view::npos)
     return nlohmann::json(nlohmann::json::value_t::discarded);

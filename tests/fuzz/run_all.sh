@@ -9,7 +9,7 @@
 #   --seconds S  S seconds per target from a random seed: the search for new bugs (scripts/fuzz).
 #                Not deterministic, so not part of CI.
 #   --work DIR   keep each target's working corpus in DIR/<target>/ and grow it from run to run
-#                (default: a temporary directory, removed unless something failed).
+#                (default: a new <build>/tests/fuzz/run.XXXXXX, removed unless something failed).
 #
 # BUILD_DIR holds the fuzzers (<build>/tests/fuzz) or is the build root (default:
 # $COMETAPI_FUZZ_BUILD_DIR, else ./build-fuzz). TARGETs default to all six. Build first with
@@ -89,7 +89,8 @@ if [[ -n "$work" ]]; then
   work="$(cd "$work" && pwd -P)"
   keep=1
 else
-  work="$(mktemp -d "${TMPDIR:-/tmp}/cometapi-fuzz.XXXXXX")"
+  # In the build directory, not /tmp: nothing else on the machine cleans it up under our feet.
+  work="$(mktemp -d "$build/run.XXXXXX")"
 fi
 cleanup() {
   if [[ "$keep" == 0 ]]; then rm -rf "$work"; fi

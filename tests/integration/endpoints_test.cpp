@@ -913,14 +913,29 @@ TEST_F(EndpointTest, DownloadToFileThatFailsLeavesNoFile) {
   EXPECT_EQ(read_file(path), "previous");
 }
 
-TEST_F(EndpointTest, DownloadToFileIntoAMissingDirectoryFailsCleanly) {
+TEST_F(EndpointTest, DownloadToFileIntoAMissingDirectoryFailsBeforeDownloading) {
   const Task grid = finished(imagine("nowhere"));
   const std::string dir = temp_dir();
+  const int downloads = server_->requests_to("/mj/image/");
   auto failed = client_->download_to_file(grid.image_url, dir + "/no/such/dir/out.png");
   ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.error().message.find(dir + "/no/such/dir/out.png"), std::string::npos)
+  EXPECT_EQ(failed.error().kind, ErrorKind::LocalFile) << failed.error().to_string();
+  EXPECT_NE(failed.error().message.find(dir + "/no/such/dir"), std::string::npos)
       << failed.error().to_string();
+  EXPECT_EQ(server_->requests_to("/mj/image/"), downloads);  // the folder is checked first
   EXPECT_TRUE(files_in(dir).empty());
+}
+
+TEST_F(EndpointTest, ADiskFailureAfterTheDownloadIsALocalFileError) {
+  const Task grid = finished(imagine("unwritable"));
+  // /proc/self is a folder where no file can be created, even by root.
+  auto failed = client_->download_to_file(grid.image_url, "/proc/self/out.png");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind, ErrorKind::LocalFile) << failed.error().to_string();
+  EXPECT_NE(failed.error().kind, ErrorKind::InvalidArgument);
+  EXPECT_NE(failed.error().message.find("/proc/self/out.png"), std::string::npos)
+      << failed.error().to_string();
+  EXPECT_GE(server_->requests_to("/mj/image/" + grid.id), 1);  // it did download first
 }
 
 }  // namespace

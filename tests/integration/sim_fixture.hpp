@@ -12,6 +12,25 @@ namespace cometapi::test {
 
 constexpr const char* kSimKey = "sk-integration";
 
+/// The simulator's manual clock as the SDK's Clock: a sleep advances the simulator, so time
+/// moves only when the SDK waits, and no test depends on the machine's speed.
+class SimClock final : public Clock {
+ public:
+  explicit SimClock(testing::FakeCometServer* server) : server_(server) {}
+  time_point now() const override {
+    return time_point(std::chrono::milliseconds(server_->now_ms()));
+  }
+  bool sleep_until(time_point until, const CancellationToken* cancel) const override {
+    if (cancel && cancel->cancelled()) return false;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now());
+    if (left.count() > 0) server_->advance(left);
+    return !(cancel && cancel->cancelled());
+  }
+
+ private:
+  testing::FakeCometServer* server_;
+};
+
 class SimTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -34,21 +53,13 @@ class SimTest : public ::testing::Test {
     options.api_key = std::move(key);
     options.base_url = server_->base_url();
     options.request_timeout = std::chrono::milliseconds(10000);
-    options.retry.sleeper = [](std::chrono::milliseconds) {};  // retries do not wait in tests
+    // Retries, waits, deadlines and the stall guard all follow the simulator's time.
+    options.clock = std::make_shared<SimClock>(server_.get());
     return options;
   }
 
-  /// Waits whose sleeps advance the simulator's clock instead of the real one.
-  WaitOptions wait_options() const {
-    WaitOptions options;
-    testing::FakeCometServer* server = server_.get();
-    options.sleeper = [server](std::chrono::milliseconds d) { server->advance(d); };
-    // Deadlines and the stall guard follow the same simulated time.
-    options.clock = [server] {
-      return std::chrono::steady_clock::time_point(std::chrono::milliseconds(server->now_ms()));
-    };
-    return options;
-  }
+  /// The poller's defaults: the client's (simulated) clock does the rest.
+  WaitOptions wait_options() const { return {}; }
 
   std::string imagine(const std::string& prompt, std::optional<std::string> state = {}) {
     ImagineRequest request;

@@ -212,8 +212,6 @@ TEST_F(WorkflowTest, WatcherOf200TasksStaysWithinItsRequestBudget) {
   WatchOptions options;
   options.chunk_size = kChunk;
   options.interval = std::chrono::milliseconds(400);
-  testing::FakeCometServer* server = server_.get();
-  options.sleeper = [server](std::chrono::milliseconds d) { server->advance(d); };
   options.on_progress = [&progress_calls](const Task&) { ++progress_calls; };
   options.on_done = [&done](const std::string& id, const Result<Task>& outcome) {
     ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();

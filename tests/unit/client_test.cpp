@@ -58,8 +58,7 @@ TEST(Wire, ModeSelectsThePathPrefix) {
       {Mode::Relax, "https://api.example.test/mj-relax/mj/submit/imagine"},
       {Mode::Turbo, "https://api.example.test/mj-turbo/mj/submit/imagine"}};
   for (const auto& [mode, url] : cases) {
-    ClientOptions options =
-        test::unit_options(std::make_shared<std::vector<std::chrono::milliseconds>>());
+    ClientOptions options = test::unit_options(nullptr, nullptr);
     options.mode = mode;
     options.base_url = "https://api.example.test/";
     UnitClient unit(options);
@@ -72,8 +71,7 @@ TEST(Wire, ModeSelectsThePathPrefix) {
 }
 
 TEST(Wire, BaseUrlMayCarryAPathPrefix) {
-  ClientOptions options =
-      test::unit_options(std::make_shared<std::vector<std::chrono::milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.base_url = "https://proxy.example.test/comet/";
   options.mode = Mode::Relax;
   UnitClient unit(options);
@@ -84,8 +82,7 @@ TEST(Wire, BaseUrlMayCarryAPathPrefix) {
 }
 
 TEST(Wire, UserAgentSuffixIsAppended) {
-  ClientOptions options =
-      test::unit_options(std::make_shared<std::vector<std::chrono::milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.user_agent_suffix = "myapp/2.0";
   UnitClient unit(options);
   unit.transport->reply(200, R"({"id":"1"})");

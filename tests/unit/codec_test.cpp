@@ -154,10 +154,11 @@ TEST(TaskCodec, MalformedAnswersAreResponseInvalid) {
   }
 }
 
-TEST(TaskCodec, NullTaskIsNotFound) {
+TEST(TaskCodec, NullTaskIsNotATask) {
+  // What `null` means (no such task) is the answer mapping's to say: see answer_test.cpp.
   auto task = decode_task("null");
   ASSERT_FALSE(task.ok());
-  EXPECT_EQ(task.error().kind, ErrorKind::NotFound);
+  EXPECT_EQ(task.error().kind, ErrorKind::ResponseInvalid);
 }
 
 TEST(TaskCodec, ListByConditionIsAnArrayPossiblyNullOrEmpty) {

@@ -79,8 +79,7 @@ TEST(ErrorMapping, StatusesMapToKinds) {
       {524, ErrorKind::Server},         {418, ErrorKind::ApiRefused},
   };
   for (const auto& [status, kind] : cases) {
-    ClientOptions options =
-        test::unit_options(std::make_shared<std::vector<std::chrono::milliseconds>>());
+    ClientOptions options = test::unit_options(nullptr, nullptr);
     options.retry.max_retries = 0;
     UnitClient unit(options);
     unit.transport->reply(status, R"({"error":{"message":"m","type":"comet_api_error"}})");
@@ -93,8 +92,7 @@ TEST(ErrorMapping, StatusesMapToKinds) {
 }
 
 TEST(ErrorMapping, NonJsonErrorBodyKeepsStatusAndExcerpt) {
-  ClientOptions options =
-      test::unit_options(std::make_shared<std::vector<std::chrono::milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.retry.max_retries = 0;
   UnitClient unit(options);
   unit.transport->reply(502, "<html><body>502 Bad Gateway</body></html>");
@@ -138,12 +136,11 @@ TEST(ErrorMapping, MalformedSubmitAnswerSaysTheJobMayExist) {
 }
 
 TEST(ErrorMapping, TransportFailuresAreConnectionOrTimeout) {
-  ClientOptions options =
-      test::unit_options(std::make_shared<std::vector<std::chrono::milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.retry.max_retries = 0;
   {
     UnitClient unit(options);
-    unit.transport->fail(detail::TransportFailure::NotSent, "Could not resolve host: nowhere");
+    unit.transport->fail(TransportFailure::NotSent, "Could not resolve host: nowhere");
     auto result = unit.client.fetch_task("1");
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().kind, ErrorKind::Connection);
@@ -152,12 +149,12 @@ TEST(ErrorMapping, TransportFailuresAreConnectionOrTimeout) {
   }
   {
     UnitClient unit(options);
-    unit.transport->fail(detail::TransportFailure::Timeout, "Operation timed out");
+    unit.transport->fail(TransportFailure::Timeout, "Operation timed out");
     EXPECT_EQ(unit.client.fetch_task("1").error().kind, ErrorKind::Timeout);
   }
   {
     UnitClient unit(options);
-    unit.transport->fail(detail::TransportFailure::TooLarge, "too big");
+    unit.transport->fail(TransportFailure::TooLarge, "too big");
     EXPECT_EQ(unit.client.fetch_task("1").error().kind, ErrorKind::ResponseInvalid);
   }
 }

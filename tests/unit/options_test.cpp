@@ -112,7 +112,8 @@ TEST(Validate, ClientWithBadOptionsSendsNothing) {
   auto transport = std::make_shared<test::ScriptedTransport>();
   ClientOptions options;
   options.api_key = "bad\nkey";
-  CometClient client(options, transport);
+  options.transport = transport;
+  CometClient client(options);
   ImagineRequest request;
   request.prompt = "x";
   auto result = client.submit_imagine(request);

@@ -1,7 +1,7 @@
 // Retries, backoff and the idempotency gate (design.md §6). No test sleeps: sleeps are recorded.
 #include <gtest/gtest.h>
 
-#include "sender.hpp"
+#include "api/retry_after.hpp"
 #include "test_support.hpp"
 
 namespace cometapi {
@@ -10,7 +10,7 @@ namespace {
 using std::chrono::milliseconds;
 using test::kSubmitOk;
 using test::UnitClient;
-using TF = detail::TransportFailure;
+using TF = TransportFailure;
 
 constexpr const char* kTask = R"({"id":"1","status":"SUCCESS","progress":"100%"})";
 
@@ -33,8 +33,8 @@ TEST(Retry, ReadIsRetriedOn5xxAndSucceeds) {
   auto task = unit.client.fetch_task("1");
   ASSERT_TRUE(task.ok()) << task.error().to_string();
   EXPECT_EQ(unit.transport->request_count(), 2u);
-  ASSERT_EQ(unit.sleeps->size(), 1u);
-  expect_backoff(unit.sleeps->at(0), 500);
+  ASSERT_EQ(unit.sleeps().size(), 1u);
+  expect_backoff(unit.sleeps().at(0), 500);
 }
 
 TEST(Retry, ReadGivesUpAfterMaxRetriesWithAttemptsRecorded) {
@@ -46,9 +46,9 @@ TEST(Retry, ReadGivesUpAfterMaxRetriesWithAttemptsRecorded) {
   EXPECT_EQ(task.error().http_status, 504);
   EXPECT_EQ(task.error().attempts, 3);
   EXPECT_EQ(unit.transport->request_count(), 3u);
-  ASSERT_EQ(unit.sleeps->size(), 2u);
-  expect_backoff(unit.sleeps->at(0), 500);
-  expect_backoff(unit.sleeps->at(1), 1000);
+  ASSERT_EQ(unit.sleeps().size(), 2u);
+  expect_backoff(unit.sleeps().at(0), 500);
+  expect_backoff(unit.sleeps().at(1), 1000);
 }
 
 TEST(Retry, ReadIsRetriedOnTimeoutsDropsAnd408) {
@@ -69,7 +69,7 @@ TEST(Retry, ClientErrorsAreNeverRetried) {
     unit.transport->reply(status, R"({"description":"x","type":"t","code":4})").reply(200, kTask);
     EXPECT_FALSE(unit.client.fetch_task("1").ok()) << status;
     EXPECT_EQ(unit.transport->request_count(), 1u) << status;
-    EXPECT_TRUE(unit.sleeps->empty());
+    EXPECT_TRUE(unit.sleeps().empty());
   }
 }
 
@@ -114,15 +114,15 @@ TEST(IdempotencyGate, SubmitIsRetriedOn429HonouringRetryAfterSeconds) {
   auto result = unit.client.submit_imagine(imagine());
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   EXPECT_EQ(unit.transport->request_count(), 2u);
-  ASSERT_EQ(unit.sleeps->size(), 1u);
-  EXPECT_EQ(unit.sleeps->at(0), milliseconds(2000));
+  ASSERT_EQ(unit.sleeps().size(), 1u);
+  EXPECT_EQ(unit.sleeps().at(0), milliseconds(2000));
   // Both attempts carried the same body: one job, asked for twice only because the first was
   // refused.
   EXPECT_EQ(unit.transport->requests()[0].body, unit.transport->requests()[1].body);
 }
 
 TEST(IdempotencyGate, OptInRetriesAmbiguousSubmits) {
-  ClientOptions options = test::unit_options(std::make_shared<std::vector<milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.retry.retry_ambiguous_submits = true;
   UnitClient unit(options);
   unit.transport->reply(503, "").fail(TF::Dropped).reply(200, kSubmitOk);
@@ -136,12 +136,12 @@ TEST(RetryAfter, MillisecondsHeaderWinsOverSeconds) {
   unit.transport->reply(429, "", {{"retry-after-ms", "250"}, {"retry-after", "9"}})
       .reply(200, kTask);
   ASSERT_TRUE(unit.client.fetch_task("1").ok());
-  ASSERT_EQ(unit.sleeps->size(), 1u);
-  EXPECT_EQ(unit.sleeps->at(0), milliseconds(250));
+  ASSERT_EQ(unit.sleeps().size(), 1u);
+  EXPECT_EQ(unit.sleeps().at(0), milliseconds(250));
 }
 
 TEST(RetryAfter, HttpDateIsRelativeToNow) {
-  detail::HttpResponse response;
+  HttpResponse response;
   response.headers = {{"retry-after", "Sun, 29 Nov 2026 12:00:30 GMT"}};
   std::tm tm{};
   strptime("Sun, 29 Nov 2026 12:00:00", "%a, %d %b %Y %H:%M:%S", &tm);
@@ -158,12 +158,12 @@ TEST(RetryAfter, TooLongAWaitFallsBackToBackoff) {
   UnitClient unit;
   unit.transport->reply(503, "", {{"retry-after", "3600"}}).reply(200, kTask);
   ASSERT_TRUE(unit.client.fetch_task("1").ok());
-  ASSERT_EQ(unit.sleeps->size(), 1u);
-  expect_backoff(unit.sleeps->at(0), 500);
+  ASSERT_EQ(unit.sleeps().size(), 1u);
+  expect_backoff(unit.sleeps().at(0), 500);
 }
 
 TEST(RetryAfter, RecordedInTheErrorWhenRetriesRunOut) {
-  ClientOptions options = test::unit_options(std::make_shared<std::vector<milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.retry.max_retries = 0;
   UnitClient unit(options);
   unit.transport->reply(429, "", {{"retry-after", "7"}});
@@ -174,32 +174,32 @@ TEST(RetryAfter, RecordedInTheErrorWhenRetriesRunOut) {
 }
 
 TEST(Backoff, GrowsAndIsCappedAtMaxBackoff) {
-  ClientOptions options = test::unit_options(std::make_shared<std::vector<milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.retry.max_retries = 6;
   UnitClient unit(options);
   for (int i = 0; i < 7; ++i) unit.transport->reply(503, "");
   EXPECT_FALSE(unit.client.fetch_task("1").ok());
-  ASSERT_EQ(unit.sleeps->size(), 6u);
+  ASSERT_EQ(unit.sleeps().size(), 6u);
   const long long nominal[] = {500, 1000, 2000, 4000, 8000, 8000};
-  for (int i = 0; i < 6; ++i) expect_backoff(unit.sleeps->at(i), nominal[i]);
+  for (int i = 0; i < 6; ++i) expect_backoff(unit.sleeps().at(i), nominal[i]);
 }
 
 TEST(Backoff, JitterVaries) {
   // With a per-client RNG the delays should not all be equal across many retries.
-  ClientOptions options = test::unit_options(std::make_shared<std::vector<milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.retry.max_retries = 20;
   options.retry.max_backoff = milliseconds(500);
   UnitClient unit(options);
   for (int i = 0; i < 21; ++i) unit.transport->reply(503, "");
   EXPECT_FALSE(unit.client.fetch_task("1").ok());
-  ASSERT_EQ(unit.sleeps->size(), 20u);
+  ASSERT_EQ(unit.sleeps().size(), 20u);
   bool varied = false;
-  for (const auto& d : *unit.sleeps) varied = varied || d != unit.sleeps->front();
+  for (const auto& d : unit.sleeps()) varied = varied || d != unit.sleeps().front();
   EXPECT_TRUE(varied);
 }
 
 TEST(Retry, DisabledWithZeroRetries) {
-  ClientOptions options = test::unit_options(std::make_shared<std::vector<milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.retry.max_retries = 0;
   UnitClient unit(options);
   unit.transport->reply(503, "").reply(200, kTask);
@@ -220,11 +220,11 @@ TEST(RetryAfter, AbsurdValuesAreClampedToAWeek) {
            {"retry-after-ms", "1e300"},
            {"retry-after", "1e300"},
            {"retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"}}) {
-    detail::HttpResponse response;
+    HttpResponse response;
     response.headers = {header};
     EXPECT_EQ(detail::retry_after_from(response, now), week) << header.second;
   }
-  detail::HttpResponse past;
+  HttpResponse past;
   past.headers = {{"retry-after", "Wed, 21 Oct 1007 07:28:00 GMT"}};
   EXPECT_EQ(detail::retry_after_from(past, now), std::chrono::milliseconds(0));
 }

@@ -7,17 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "http/transport.hpp"
+#include "cometapi/http.hpp"
 
 namespace cometapi::test {
 
-class ScriptedTransport final : public detail::HttpTransport {
+class ScriptedTransport final : public HttpTransport {
  public:
   /// Queues an HTTP answer.
   ScriptedTransport& reply(int status, std::string body,
                            std::vector<std::pair<std::string, std::string>> headers = {}) {
-    detail::TransportResult result;
-    detail::HttpResponse response;
+    TransportResult result;
+    HttpResponse response;
     response.status = status;
     response.body = std::move(body);
     response.headers = std::move(headers);
@@ -27,28 +27,28 @@ class ScriptedTransport final : public detail::HttpTransport {
     return *this;
   }
   /// Queues a transport failure.
-  ScriptedTransport& fail(detail::TransportFailure failure, std::string message = "scripted") {
-    detail::TransportResult result;
+  ScriptedTransport& fail(TransportFailure failure, std::string message = "scripted") {
+    TransportResult result;
     result.error = {failure, std::move(message)};
     std::lock_guard<std::mutex> lock(mutex_);
     script_.push_back(std::move(result));
     return *this;
   }
 
-  detail::TransportResult send(const detail::HttpRequest& request) override {
+  TransportResult send(const HttpRequest& request) override {
     std::lock_guard<std::mutex> lock(mutex_);
     requests_.push_back(request);
     if (script_.empty()) {
-      detail::TransportResult result;
-      result.error = {detail::TransportFailure::Other, "script exhausted"};
+      TransportResult result;
+      result.error = {TransportFailure::Other, "script exhausted"};
       return result;
     }
-    detail::TransportResult result = std::move(script_.front());
+    TransportResult result = std::move(script_.front());
     script_.pop_front();
     return result;
   }
 
-  std::vector<detail::HttpRequest> requests() const {
+  std::vector<HttpRequest> requests() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return requests_;
   }
@@ -59,11 +59,11 @@ class ScriptedTransport final : public detail::HttpTransport {
 
  private:
   mutable std::mutex mutex_;
-  std::deque<detail::TransportResult> script_;
-  std::vector<detail::HttpRequest> requests_;
+  std::deque<TransportResult> script_;
+  std::vector<HttpRequest> requests_;
 };
 
-inline std::string header_of(const detail::HttpRequest& request, const std::string& name) {
+inline std::string header_of(const HttpRequest& request, const std::string& name) {
   for (const auto& [key, value] : request.headers) {
     if (key == name) return value;
   }

@@ -6,35 +6,39 @@
 #include <vector>
 
 #include "cometapi/client.hpp"
+#include "fake_clock.hpp"
 #include "scripted_transport.hpp"
 
 namespace cometapi::test {
 
 constexpr const char* kKey = "sk-unit-SECRET-0123456789";
 
-/// Options for a client over a scripted transport; sleeps are recorded, never slept.
-inline ClientOptions unit_options(std::shared_ptr<std::vector<std::chrono::milliseconds>> sleeps) {
+/// Options for a client over `transport` and `clock`: nothing is sent or slept for real.
+inline ClientOptions unit_options(std::shared_ptr<ScriptedTransport> transport,
+                                  std::shared_ptr<FakeClock> clock) {
   ClientOptions options;
   options.api_key = kKey;
   options.base_url = "https://api.example.test";
-  options.retry.sleeper = [sleeps](std::chrono::milliseconds d) { sleeps->push_back(d); };
+  options.transport = std::move(transport);
+  options.clock = std::move(clock);
   return options;
 }
 
+/// A client over a scripted transport and a fake clock; `sleeps()` lists what it slept.
 struct UnitClient {
   std::shared_ptr<ScriptedTransport> transport = std::make_shared<ScriptedTransport>();
-  std::shared_ptr<std::vector<std::chrono::milliseconds>> sleeps =
-      std::make_shared<std::vector<std::chrono::milliseconds>>();
-  CometClient client{unit_options(sleeps), transport};
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  CometClient client{unit_options(transport, clock)};
 
   UnitClient() = default;
-  explicit UnitClient(ClientOptions options)
-      : client(with_sleeper(std::move(options)), transport) {}
+  explicit UnitClient(ClientOptions options) : client(with_seams(std::move(options))) {}
+
+  std::vector<std::chrono::milliseconds> sleeps() const { return clock->sleeps(); }
 
  private:
-  ClientOptions with_sleeper(ClientOptions options) {
-    auto recorded = sleeps;
-    options.retry.sleeper = [recorded](std::chrono::milliseconds d) { recorded->push_back(d); };
+  ClientOptions with_seams(ClientOptions options) {
+    options.transport = transport;
+    options.clock = clock;
     return options;
   }
 };

@@ -377,8 +377,7 @@ TEST_F(ValidationRule, DownloadToFileWithEmptyPath) {
 // ---- options ----------------------------------------------------------------------------------
 
 TEST_F(ValidationRule, BadOptionsRefuseEveryCall) {
-  ClientOptions options =
-      test::unit_options(std::make_shared<std::vector<std::chrono::milliseconds>>());
+  ClientOptions options = test::unit_options(nullptr, nullptr);
   options.api_key.clear();
   UnitClient bad(options);
   ImagineRequest request;

@@ -19,20 +19,13 @@ std::string task_json(const std::string& status, const std::string& progress,
          R"(")" + extra + "}";
 }
 
-// A clock that only moves when the poller sleeps.
+// The unit client's clock, which only moves when the poller sleeps.
 struct FakeTime {
-  std::chrono::steady_clock::time_point now{};
-  std::vector<milliseconds> sleeps;
+  explicit FakeTime(const UnitClient& unit) : clock(unit.clock) {}
+  std::shared_ptr<test::FakeClock> clock;
 
-  WaitOptions options() {
-    WaitOptions options;
-    options.clock = [this] { return now; };
-    options.sleeper = [this](milliseconds d) {
-      sleeps.push_back(d);
-      now += d;
-    };
-    return options;
-  }
+  WaitOptions options() const { return {}; }
+  std::vector<milliseconds> sleeps() const { return clock->sleeps(); }
 };
 
 TEST(Wait, PollsUntilSuccessWithGrowingIntervals) {
@@ -41,7 +34,7 @@ TEST(Wait, PollsUntilSuccessWithGrowingIntervals) {
       .reply(200, task_json("SUBMITTED", "0%"))
       .reply(200, task_json("IN_PROGRESS", "45%"))
       .reply(200, task_json("SUCCESS", "100%", R"(,"imageUrl":"https://x/1.png")"));
-  FakeTime time;
+  FakeTime time(unit);
   WaitOptions options = time.options();
   std::vector<int> progress;
   options.on_progress = [&progress](const Task& t) { progress.push_back(t.progress); };
@@ -51,8 +44,8 @@ TEST(Wait, PollsUntilSuccessWithGrowingIntervals) {
   EXPECT_EQ(task->status, TaskStatus::Success);
   EXPECT_EQ(task->image_url, "https://x/1.png");
   EXPECT_EQ(progress, (std::vector<int>{0, 0, 45, 100}));
-  EXPECT_EQ(time.sleeps, (std::vector<milliseconds>{milliseconds(2000), milliseconds(3000),
-                                                    milliseconds(4500), milliseconds(6750)}));
+  EXPECT_EQ(time.sleeps(), (std::vector<milliseconds>{milliseconds(2000), milliseconds(3000),
+                                                      milliseconds(4500), milliseconds(6750)}));
 }
 
 TEST(Wait, IntervalIsCapped) {
@@ -60,18 +53,18 @@ TEST(Wait, IntervalIsCapped) {
   for (int i = 0; i < 12; ++i)
     unit.transport->reply(200, task_json("IN_PROGRESS", std::to_string(i) + "%"));
   unit.transport->reply(200, task_json("SUCCESS", "100%"));
-  FakeTime time;
+  FakeTime time(unit);
   TaskPoller poller(unit.client);
   ASSERT_TRUE(poller.wait("1", time.options()).ok());
-  for (auto d : time.sleeps) EXPECT_LE(d, milliseconds(15000));
-  EXPECT_EQ(time.sleeps.back(), milliseconds(15000));
+  for (auto d : time.sleeps()) EXPECT_LE(d, milliseconds(15000));
+  EXPECT_EQ(time.sleeps().back(), milliseconds(15000));
 }
 
 TEST(Wait, FailureIsTaskFailedWithTheReason) {
   UnitClient unit;
   unit.transport->reply(200,
                         task_json("FAILURE", "100%", R"(,"failReason":"Banned prompt: gore")"));
-  FakeTime time;
+  FakeTime time(unit);
   auto task = TaskPoller(unit.client).wait("1", time.options());
   ASSERT_FALSE(task.ok());
   EXPECT_EQ(task.error().kind, ErrorKind::TaskFailed);
@@ -81,7 +74,7 @@ TEST(Wait, FailureIsTaskFailedWithTheReason) {
 TEST(Wait, CancelStatusIsTaskFailed) {
   UnitClient unit;
   unit.transport->reply(200, task_json("CANCEL", "0%"));
-  FakeTime time;
+  FakeTime time(unit);
   auto task = TaskPoller(unit.client).wait("1", time.options());
   ASSERT_FALSE(task.ok());
   EXPECT_EQ(task.error().kind, ErrorKind::TaskFailed);
@@ -90,7 +83,7 @@ TEST(Wait, CancelStatusIsTaskFailed) {
 TEST(Wait, ModalEndsTheWait) {
   UnitClient unit;
   unit.transport->reply(200, task_json("MODAL", "0%"));
-  FakeTime time;
+  FakeTime time(unit);
   auto task = TaskPoller(unit.client).wait("1", time.options());
   ASSERT_TRUE(task.ok());
   EXPECT_EQ(task->status, TaskStatus::Modal);
@@ -100,7 +93,7 @@ TEST(Wait, DeadlineExceededNeverHangs) {
   UnitClient unit;
   for (int i = 0; i < 100; ++i)
     unit.transport->reply(200, task_json("IN_PROGRESS", std::to_string(i % 100) + "%"));
-  FakeTime time;
+  FakeTime time(unit);
   WaitOptions options = time.options();
   options.timeout = milliseconds(60000);
   auto task = TaskPoller(unit.client).wait("1", options);
@@ -108,14 +101,14 @@ TEST(Wait, DeadlineExceededNeverHangs) {
   EXPECT_EQ(task.error().kind, ErrorKind::DeadlineExceeded);
   // It slept exactly up to the deadline, never past it.
   milliseconds total{0};
-  for (auto d : time.sleeps) total += d;
+  for (auto d : time.sleeps()) total += d;
   EXPECT_EQ(total, milliseconds(60000));
 }
 
 TEST(Wait, StallGuardTripsWhenNothingChanges) {
   UnitClient unit;
   for (int i = 0; i < 100; ++i) unit.transport->reply(200, task_json("SUBMITTED", "0%"));
-  FakeTime time;
+  FakeTime time(unit);
   WaitOptions options = time.options();
   options.stall_timeout = milliseconds(60000);
   auto task = TaskPoller(unit.client).wait("1", options);
@@ -128,7 +121,7 @@ TEST(Wait, CancellationBeforeTheNextSleep) {
   UnitClient unit;
   for (int i = 0; i < 10; ++i)
     unit.transport->reply(200, task_json("IN_PROGRESS", std::to_string(i) + "%"));
-  FakeTime time;
+  FakeTime time(unit);
   WaitOptions options = time.options();
   CancellationToken token;
   options.cancel = token;
@@ -143,7 +136,8 @@ TEST(Wait, CancellationBeforeTheNextSleep) {
 }
 
 TEST(Wait, RealSleepIsInterruptedByCancel) {
-  UnitClient unit;
+  auto transport = std::make_shared<test::ScriptedTransport>();
+  CometClient client(test::unit_options(transport, nullptr));  // the system clock
   WaitOptions options;
   options.first_poll = milliseconds(3600 * 1000);
   CancellationToken token;
@@ -152,22 +146,23 @@ TEST(Wait, RealSleepIsInterruptedByCancel) {
     std::this_thread::sleep_for(milliseconds(20));
     token.cancel();
   });
-  auto task = TaskPoller(unit.client).wait("1", options);
+  auto task = TaskPoller(client).wait("1", options);
   canceller.join();
   ASSERT_FALSE(task.ok());
   EXPECT_EQ(task.error().kind, ErrorKind::Cancelled);
-  EXPECT_EQ(unit.transport->request_count(), 0u);
+  EXPECT_EQ(task.error().task_id, "1");
+  EXPECT_EQ(transport->request_count(), 0u);
 }
 
 TEST(Wait, TransientFetchErrorsAreRiddenOut) {
-  ClientOptions client_options = test::unit_options(std::make_shared<std::vector<milliseconds>>());
+  ClientOptions client_options = test::unit_options(nullptr, nullptr);
   client_options.retry.max_retries = 0;
   UnitClient unit(client_options);
   unit.transport->reply(503, "")
-      .fail(detail::TransportFailure::Dropped)
+      .fail(TransportFailure::Dropped)
       .reply(200, "{truncated")
       .reply(200, task_json("SUCCESS", "100%"));
-  FakeTime time;
+  FakeTime time(unit);
   auto task = TaskPoller(unit.client).wait("1", time.options());
   ASSERT_TRUE(task.ok()) << task.error().to_string();
   EXPECT_EQ(unit.transport->request_count(), 4u);
@@ -177,7 +172,7 @@ TEST(Wait, PermanentFetchErrorsEndTheWait) {
   UnitClient unit;
   unit.transport->reply(400,
                         R"({"description":"task_no_found ","type":"upstream_error","code":4})");
-  FakeTime time;
+  FakeTime time(unit);
   auto task = TaskPoller(unit.client).wait("1", time.options());
   ASSERT_FALSE(task.ok());
   EXPECT_EQ(task.error().kind, ErrorKind::NotFound);

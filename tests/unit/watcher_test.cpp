@@ -30,22 +30,19 @@ struct Outcomes {
   }
 };
 
-WatchOptions options_for(Outcomes& outcomes, std::chrono::steady_clock::time_point* now) {
+WatchOptions options_for(Outcomes& outcomes) {
   WatchOptions options;
   options.chunk_size = 2;
   options.on_done = [&outcomes](const std::string& id, const Result<Task>& r) {
     outcomes.record(id, r);
   };
-  options.clock = [now] { return *now; };
-  options.sleeper = [now](milliseconds d) { *now += d; };
   return options;
 }
 
 TEST(TaskWatcher, OneRequestPerChunkPerCycle) {
   UnitClient unit;
-  std::chrono::steady_clock::time_point now{};
   Outcomes outcomes;
-  TaskWatcher watcher(unit.client, options_for(outcomes, &now));
+  TaskWatcher watcher(unit.client, options_for(outcomes));
   watcher.add({"1", "2", "3", "4", "5"});
   // Cycle 1: three chunks ([1,2] [3,4] [5]); 1 succeeds, 3 fails, the rest run on.
   unit.transport
@@ -73,9 +70,8 @@ TEST(TaskWatcher, OneRequestPerChunkPerCycle) {
 
 TEST(TaskWatcher, ProgressIsReportedOnlyOnChange) {
   UnitClient unit;
-  std::chrono::steady_clock::time_point now{};
   Outcomes outcomes;
-  WatchOptions options = options_for(outcomes, &now);
+  WatchOptions options = options_for(outcomes);
   std::vector<int> seen;
   options.on_progress = [&seen](const Task& t) { seen.push_back(t.progress); };
   TaskWatcher watcher(unit.client, options);
@@ -91,9 +87,8 @@ TEST(TaskWatcher, ProgressIsReportedOnlyOnChange) {
 
 TEST(TaskWatcher, MissingIdsEndAsNotFoundAfterSomeCycles) {
   UnitClient unit;
-  std::chrono::steady_clock::time_point now{};
   Outcomes outcomes;
-  TaskWatcher watcher(unit.client, options_for(outcomes, &now));
+  TaskWatcher watcher(unit.client, options_for(outcomes));
   watcher.add("1");
   for (int i = 0; i < 3; ++i) unit.transport->reply(200, "[]");
   watcher.run();
@@ -103,9 +98,8 @@ TEST(TaskWatcher, MissingIdsEndAsNotFoundAfterSomeCycles) {
 
 TEST(TaskWatcher, DeadlineAndStallEndTasks) {
   UnitClient unit;
-  std::chrono::steady_clock::time_point now{};
   Outcomes outcomes;
-  WatchOptions options = options_for(outcomes, &now);
+  WatchOptions options = options_for(outcomes);
   options.interval = milliseconds(1000);
   options.timeout = milliseconds(4500);
   options.stall_timeout = milliseconds(2500);
@@ -123,12 +117,11 @@ TEST(TaskWatcher, DeadlineAndStallEndTasks) {
 }
 
 TEST(TaskWatcher, TransientErrorsAreRiddenOutPermanentOnesEndTheChunk) {
-  ClientOptions client_options = test::unit_options(std::make_shared<std::vector<milliseconds>>());
+  ClientOptions client_options = test::unit_options(nullptr, nullptr);
   client_options.retry.max_retries = 0;
   UnitClient unit(client_options);
-  std::chrono::steady_clock::time_point now{};
   Outcomes outcomes;
-  TaskWatcher watcher(unit.client, options_for(outcomes, &now));
+  TaskWatcher watcher(unit.client, options_for(outcomes));
   watcher.add({"1", "2", "3"});
   unit.transport
       ->reply(503, "")  // chunk [1,2]: transient, try again next cycle
@@ -142,17 +135,16 @@ TEST(TaskWatcher, TransientErrorsAreRiddenOutPermanentOnesEndTheChunk) {
 }
 
 TEST(TaskWatcher, AnOutageStillEndsTasksAtTheirDeadline) {
-  ClientOptions client_options = test::unit_options(std::make_shared<std::vector<milliseconds>>());
+  ClientOptions client_options = test::unit_options(nullptr, nullptr);
   client_options.retry.max_retries = 0;
   UnitClient unit(client_options);
-  std::chrono::steady_clock::time_point now{};
   Outcomes outcomes;
-  WatchOptions options = options_for(outcomes, &now);
+  WatchOptions options = options_for(outcomes);
   options.interval = milliseconds(1000);
   options.timeout = milliseconds(3500);
   TaskWatcher watcher(unit.client, options);
   watcher.add("1");
-  for (int i = 0; i < 10; ++i) unit.transport->fail(detail::TransportFailure::NotSent, "down");
+  for (int i = 0; i < 10; ++i) unit.transport->fail(TransportFailure::NotSent, "down");
   watcher.run();  // returns: the deadline ends the task although no answer ever came
   EXPECT_EQ(outcomes.errors["1"], ErrorKind::DeadlineExceeded);
   EXPECT_LE(unit.transport->request_count(), 5u);
@@ -160,9 +152,8 @@ TEST(TaskWatcher, AnOutageStillEndsTasksAtTheirDeadline) {
 
 TEST(TaskWatcher, InvalidIdsEndAtOnceAndDuplicatesAreIgnored) {
   UnitClient unit;
-  std::chrono::steady_clock::time_point now{};
   Outcomes outcomes;
-  TaskWatcher watcher(unit.client, options_for(outcomes, &now));
+  TaskWatcher watcher(unit.client, options_for(outcomes));
   watcher.add({"1", "1", "../x"});
   EXPECT_EQ(watcher.pending(), (std::vector<std::string>{"1"}));
   unit.transport->reply(200, json::array({task("1", "SUCCESS", "100%")}).dump());
@@ -173,11 +164,10 @@ TEST(TaskWatcher, InvalidIdsEndAtOnceAndDuplicatesAreIgnored) {
 
 TEST(TaskWatcher, RestartsFromSavedIds) {
   UnitClient unit;
-  std::chrono::steady_clock::time_point now{};
   Outcomes outcomes;
   std::vector<std::string> saved;
   {
-    TaskWatcher first(unit.client, options_for(outcomes, &now));
+    TaskWatcher first(unit.client, options_for(outcomes));
     first.add({"7", "8"});
     unit.transport->reply(
         200, json::array({task("7", "SUCCESS", "100%"), task("8", "IN_PROGRESS", "3%")}).dump());
@@ -185,7 +175,7 @@ TEST(TaskWatcher, RestartsFromSavedIds) {
     saved = first.pending();
   }
   EXPECT_EQ(saved, (std::vector<std::string>{"8"}));
-  TaskWatcher second(unit.client, options_for(outcomes, &now));
+  TaskWatcher second(unit.client, options_for(outcomes));
   second.add(saved);
   unit.transport->reply(200, json::array({task("8", "SUCCESS", "100%")}).dump());
   second.run();

@@ -10,13 +10,6 @@ namespace cometapi {
 
 Result<Task> parse_webhook(std::string_view body) {
   auto task = detail::decode_task(body);
-  if (!task && task.error().kind == ErrorKind::NotFound) {
-    // decode_task reads `null` as "no such task"; a callback with no task is simply malformed.
-    Error error = std::move(task).error();
-    error.kind = ErrorKind::ResponseInvalid;
-    error.message = "webhook body is null";
-    return error;
-  }
   if (!task) {
     Error error = std::move(task).error();
     error.message = "webhook body: " + error.message;

@@ -14,6 +14,8 @@ const char* to_string(ErrorKind kind) noexcept {
       return "InvalidArgument";
     case ErrorKind::Authentication:
       return "Authentication";
+    case ErrorKind::QuotaExhausted:
+      return "QuotaExhausted";
     case ErrorKind::PermissionDenied:
       return "PermissionDenied";
     case ErrorKind::NotFound:
@@ -36,6 +38,8 @@ const char* to_string(ErrorKind kind) noexcept {
       return "DeadlineExceeded";
     case ErrorKind::Stalled:
       return "Stalled";
+    case ErrorKind::LocalFile:
+      return "LocalFile";
   }
   return "Unknown";
 }
@@ -64,6 +68,7 @@ std::string Error::to_string() const {
   if (!api_type.empty()) add("type " + api_type);
   if (attempts > 1) add(std::to_string(attempts) + " attempts");
   if (retry_after) add("retry after " + std::to_string(retry_after->count()) + " ms");
+  if (!task_id.empty()) add("task " + task_id);
   if (maybe_submitted) add("the job may have been created: check before submitting again");
   if (!details.empty()) line += " (" + details + ")";
   return line;

@@ -19,18 +19,9 @@ inline Error invalid_argument(std::string message) {
   return make_error(ErrorKind::InvalidArgument, std::move(message));
 }
 
-/// Errors a later attempt may not see again (a wait or a watcher keeps polling through them).
-inline bool is_transient(const Error& error) {
-  switch (error.kind) {
-    case ErrorKind::Connection:
-    case ErrorKind::Timeout:
-    case ErrorKind::RateLimited:
-    case ErrorKind::Server:
-    case ErrorKind::ResponseInvalid:
-      return true;
-    default:
-      return false;
-  }
+/// ResponseInvalid: the answer could not be understood.
+inline Error response_invalid(std::string message) {
+  return make_error(ErrorKind::ResponseInvalid, std::move(message));
 }
 
 }  // namespace cometapi::detail

@@ -5,23 +5,29 @@
 #include <thread>
 #include <unordered_map>
 
-#include "client_core.hpp"
+#include "api/answer.hpp"
 #include "cometapi/waiting.hpp"
-#include "error_support.hpp"
+#include "core/error_support.hpp"
+#include "core/validate.hpp"
+#include "waiting/rules.hpp"
 
 namespace cometapi {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// A request error that a later cycle may not see again.
 struct Watched {
   Clock::time_point added;
   Clock::time_point last_change;
   std::optional<std::pair<TaskStatus, int>> seen;
   int missing = 0;
+  detail::ModalIs modal = detail::ModalIs::End;
 };
+
+// An Error about one task, naming it.
+Result<Task> about(const std::string& id, Error error) {
+  if (error.task_id.empty()) error.task_id = id;
+  return Result<Task>(std::move(error));
+}
 
 struct Event {
   std::string id;
@@ -36,9 +42,12 @@ struct TaskWatcher::State {
     if (options.chunk_size == 0) options.chunk_size = 1;
   }
 
-  Clock::time_point now() const { return options.clock ? options.clock() : Clock::now(); }
+  Clock::time_point now() const { return client.clock().now(); }
 
   CometClient client;
+  // Cancelled by stop(): ends the pause between cycles (on whatever clock) and the request in
+  // flight. A new token each start().
+  CancellationToken stop_token;
   WatchOptions options;
   mutable std::mutex mutex;
   std::condition_variable wake;
@@ -60,21 +69,41 @@ void TaskWatcher::add(std::initializer_list<std::string> task_ids) {
   add(std::vector<std::string>(task_ids));
 }
 
+namespace {
+
+void add_ids(TaskWatcher::State& s, const std::vector<std::string>& task_ids,
+             detail::ModalIs modal);
+
+}  // namespace
+
 void TaskWatcher::add(const std::vector<std::string>& task_ids) {
-  State& s = *state_;
+  add_ids(*state_, task_ids, detail::ModalIs::End);
+}
+
+void TaskWatcher::add_after_modal(const std::string& task_id) {
+  add_ids(*state_, {task_id}, detail::ModalIs::Passing);
+}
+
+namespace {
+
+void add_ids(TaskWatcher::State& s, const std::vector<std::string>& task_ids,
+             detail::ModalIs modal) {
   const Clock::time_point now = s.now();
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     for (const std::string& id : task_ids) {
       if (auto error = detail::validate_task_id(id)) {
-        s.early.push_back({id, std::nullopt, Result<Task>(*error)});
+        s.early.push_back({id, std::nullopt, about(id, *error)});
         continue;
       }
-      s.pending.try_emplace(id, Watched{now, now, std::nullopt, 0});
+      auto [it, added] = s.pending.try_emplace(id, Watched{now, now, std::nullopt, 0, modal});
+      if (!added && modal == detail::ModalIs::Passing) it->second.modal = modal;
     }
   }
   s.wake.notify_all();
 }
+
+}  // namespace
 
 std::vector<std::string> TaskWatcher::pending() const {
   std::lock_guard<std::mutex> lock(state_->mutex);
@@ -117,7 +146,11 @@ std::size_t TaskWatcher::poll_once() {
         ids.begin() +
             static_cast<std::ptrdiff_t>(std::min(ids.size(), begin + s.options.chunk_size)));
     // The request runs without the lock, so add() and pending() never wait on the network.
-    auto listed = s.client.list_tasks(chunk);
+    CallOptions call;
+    call.cancel = s.stop_token;
+    auto listed = s.client.list_tasks(chunk, call);
+    // stop() aborted the request: the tasks are not done, only no longer watched by this cycle.
+    if (!listed && listed.error().kind == ErrorKind::Cancelled) break;
     const Clock::time_point now = s.now();
 
     std::unique_lock<std::mutex> lock(s.mutex);
@@ -131,14 +164,12 @@ std::size_t TaskWatcher::poll_once() {
         if (retry_later) {
           // An outage must not keep a task forever: its deadline still runs.
           if (now - it->second.added < s.options.timeout) continue;
-          events.push_back({id, std::nullopt,
-                            Result<Task>(detail::make_error(
-                                ErrorKind::DeadlineExceeded,
-                                "task " + id + " did not finish within " +
-                                    std::to_string(s.options.timeout.count()) +
-                                    " ms; last error: " + listed.error().to_string()))});
+          events.push_back(
+              {id, std::nullopt,
+               Result<Task>(detail::wait_deadline_error(
+                   id, s.options.timeout, "last error: " + listed.error().to_string()))});
         } else {
-          events.push_back({id, std::nullopt, Result<Task>(listed.error())});
+          events.push_back({id, std::nullopt, about(id, listed.error())});
         }
         s.pending.erase(it);
       }
@@ -157,10 +188,10 @@ std::size_t TaskWatcher::poll_once() {
       std::optional<Result<Task>> outcome;
       if (found == by_id.end()) {
         if (++watched.missing >= s.options.missing_cycles) {
-          outcome = Result<Task>(
-              detail::make_error(ErrorKind::NotFound, "task " + id + " is missing from " +
-                                                          std::to_string(watched.missing) +
-                                                          " list-by-condition answers in a row"));
+          outcome = about(id, detail::make_error(ErrorKind::NotFound,
+                                                 "task " + id + " is missing from " +
+                                                     std::to_string(watched.missing) +
+                                                     " list-by-condition answers in a row"));
         }
       } else {
         Task& task = *found->second;
@@ -171,25 +202,15 @@ std::size_t TaskWatcher::poll_once() {
           watched.last_change = now;
           if (s.options.on_progress) events.push_back({id, task, std::nullopt});
         }
-        if (task.status == TaskStatus::Success || task.status == TaskStatus::Modal) {
-          outcome = Result<Task>(std::move(task));
-        } else if (task.status == TaskStatus::Failure || task.status == TaskStatus::Cancel) {
-          Error error = detail::make_error(
-              ErrorKind::TaskFailed, task.fail_reason.empty()
-                                         ? "task " + id + " ended with status " + task.status_text
-                                         : task.fail_reason);
-          error.api_type = task.status_text;
-          outcome = Result<Task>(std::move(error));
-        } else if (now - watched.last_change >= s.options.stall_timeout) {
-          outcome = Result<Task>(detail::make_error(
-              ErrorKind::Stalled, "task " + id + " made no progress (status " + task.status_text +
-                                      ", " + std::to_string(task.progress) + "%)"));
+        outcome = detail::task_outcome(task, watched.modal);
+        if (!outcome && now - watched.last_change >= s.options.stall_timeout) {
+          outcome = Result<Task>(detail::stalled_error(
+              id, std::chrono::duration_cast<std::chrono::milliseconds>(now - watched.last_change),
+              task));
         }
       }
       if (!outcome && now - watched.added >= s.options.timeout) {
-        outcome = Result<Task>(detail::make_error(
-            ErrorKind::DeadlineExceeded, "task " + id + " did not finish within " +
-                                             std::to_string(s.options.timeout.count()) + " ms"));
+        outcome = Result<Task>(detail::wait_deadline_error(id, s.options.timeout, ""));
       }
       if (outcome) {
         s.pending.erase(it);
@@ -204,6 +225,22 @@ std::size_t TaskWatcher::poll_once() {
   return s.pending.size();
 }
 
+namespace {
+
+// The pause between cycles, on the client's clock; stop() cuts it short through the stop token.
+void pause(TaskWatcher::State& s) {
+  CancellationToken stop;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    if (s.stopping) return;
+    stop = s.stop_token;
+  }
+  const Clock& clock = s.client.clock();
+  (void)clock.sleep_until(clock.now() + s.options.interval, &stop);
+}
+
+}  // namespace
+
 void TaskWatcher::run() {
   State& s = *state_;
   while (true) {
@@ -215,12 +252,7 @@ void TaskWatcher::run() {
       std::lock_guard<std::mutex> lock(s.mutex);
       if (s.early.empty()) return;
     }
-    if (s.options.sleeper) {
-      s.options.sleeper(s.options.interval);
-    } else {
-      std::unique_lock<std::mutex> lock(s.mutex);
-      s.wake.wait_for(lock, s.options.interval, [&s] { return s.stopping; });
-    }
+    pause(s);
   }
 }
 
@@ -228,6 +260,7 @@ void TaskWatcher::start() {
   State& s = *state_;
   std::lock_guard<std::mutex> lock(s.mutex);
   if (s.thread.joinable()) return;
+  if (s.stopping) s.stop_token = CancellationToken();
   s.stopping = false;
   s.thread = std::thread([this] {
     State& st = *state_;
@@ -240,12 +273,7 @@ void TaskWatcher::start() {
         if (st.stopping) return;
       }
       poll_once();
-      if (st.options.sleeper) {
-        st.options.sleeper(st.options.interval);
-      } else {
-        std::unique_lock<std::mutex> lock(st.mutex);
-        st.wake.wait_for(lock, st.options.interval, [&st] { return st.stopping; });
-      }
+      pause(st);
       std::lock_guard<std::mutex> lock(st.mutex);
       if (st.stopping) return;
     }
@@ -255,14 +283,17 @@ void TaskWatcher::start() {
 void TaskWatcher::stop() {
   State& s = *state_;
   std::thread thread;
+  CancellationToken stop;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     s.stopping = true;
+    stop = s.stop_token;
     // From a callback, stop() runs on the watcher thread: it cannot join itself. The loop ends
     // when the callback returns, and a later stop() or the destructor joins it.
     if (s.thread.get_id() != std::this_thread::get_id()) thread.swap(s.thread);
   }
   s.wake.notify_all();
+  stop.cancel();
   if (thread.joinable()) thread.join();
 }
 

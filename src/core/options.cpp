@@ -1,11 +1,8 @@
 #include "cometapi/options.hpp"
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdlib>
-#include <mutex>
 
-#include "error_support.hpp"
+#include "core/error_support.hpp"
 
 namespace cometapi {
 
@@ -109,29 +106,6 @@ Result<ClientOptions> ClientOptions::from_env() {
     return *error;
   }
   return options;
-}
-
-struct CancellationToken::State {
-  std::atomic<bool> cancelled{false};
-  std::mutex mutex;
-  std::condition_variable wake;
-};
-
-CancellationToken::CancellationToken() : state_(std::make_shared<State>()) {}
-
-void CancellationToken::cancel() const {
-  {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->cancelled.store(true);
-  }
-  state_->wake.notify_all();
-}
-
-bool CancellationToken::cancelled() const noexcept { return state_->cancelled.load(); }
-
-bool CancellationToken::sleep_for(std::chrono::milliseconds duration) const {
-  std::unique_lock<std::mutex> lock(state_->mutex);
-  return state_->wake.wait_for(lock, duration, [this] { return state_->cancelled.load(); });
 }
 
 }  // namespace cometapi

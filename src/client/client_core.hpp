@@ -1,0 +1,28 @@
+// What CometClient copies share, and the two request shapes every endpoint is built from.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/sender.hpp"
+#include "cometapi/client.hpp"
+#include "core/validate.hpp"
+
+namespace cometapi::detail {
+
+struct ClientCore {
+  ClientCore(ClientOptions options, std::shared_ptr<HttpTransport> transport,
+             std::shared_ptr<const Clock> clock)
+      : sender(std::move(options), std::move(transport), std::move(clock)) {
+    limits.max_image_bytes = sender.options().max_image_bytes;
+  }
+  Sender sender;
+  Limits limits;
+  std::optional<Error> config_error;  // reported by every call when the client cannot work
+};
+
+/// POSTs a submit body and reads the task id from the answer.
+Result<SubmitResult> submit(const ClientCore& core, const char* path, Result<std::string> body,
+                            const CallOptions& call_options);
+
+}  // namespace cometapi::detail
