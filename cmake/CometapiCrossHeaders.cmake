@@ -1,8 +1,9 @@
 # For a compile-only cross build (scripts/test --mingw): Debian has no Windows builds of libcurl,
 # nlohmann/json, CLI11 or cpp-httplib, but their headers are the same on every platform (curl's
 # <curl/system.h> picks its types from the compiler's own macros). This file, included after
-# project() through CMAKE_PROJECT_INCLUDE, makes header-only stand-ins for those targets from the
-# host's headers, so the sources compile and the static libraries archive; nothing links.
+# project() through CMAKE_PROJECT_cometapi_INCLUDE, makes header-only stand-ins for those targets
+# from the host's headers, so the sources compile and the static libraries archive; nothing
+# links.
 #
 # Only the four header directories are exposed (through links in the build tree): adding the
 # host's /usr/include itself would put glibc's headers in front of MinGW's.

@@ -1,5 +1,5 @@
-# For a build against LLVM's libc++ (scripts/test --libcxx), included after project() through
-# CMAKE_PROJECT_INCLUDE. Two of Debian's packages are compiled against libstdc++ and cannot be
+# For a build against LLVM's libc++ (scripts/test --libcxx), included after project(cometapi)
+# through CMAKE_PROJECT_cometapi_INCLUDE. Two of Debian's packages are compiled against libstdc++ and cannot be
 # linked into a libc++ program, so their stand-ins are made from source here:
 #   GoogleTest   built from the sources Debian ships in /usr/src/googletest (package googletest)
 #   cpp-httplib  header-only: the full httplib.h of Debian's own source package (the binary

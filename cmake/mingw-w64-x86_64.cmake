@@ -1,7 +1,7 @@
 # CMake toolchain file: Windows x86-64 with Debian's MinGW-w64 cross compiler (the "posix"
 # threading flavour, which has std::thread and std::mutex). Used by `scripts/test --mingw`:
 #   cmake -S . -B build-mingw -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake \
-#     -DCMAKE_PROJECT_INCLUDE=cmake/CometapiCrossHeaders.cmake ...
+#     -DCMAKE_PROJECT_cometapi_INCLUDE=cmake/CometapiCrossHeaders.cmake ...
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 
