@@ -27,7 +27,16 @@ if(NOT TARGET PkgConfig::HTTPLIB)
     message(FATAL_ERROR "set COMETAPI_HTTPLIB_HEADER_DIR to the directory of a header-only "
                         "httplib.h (scripts/test --libcxx fetches one)")
   endif()
+  # The features Debian's build has (TLS, zlib, brotli: its .pc file's defines), with the C
+  # libraries behind them, which link with any C++ standard library.
+  find_package(PkgConfig REQUIRED)
+  find_package(Threads REQUIRED)
+  pkg_check_modules(COMETAPI_HTTPLIB_FEATURES QUIET cpp-httplib)
+  pkg_check_modules(COMETAPI_HTTPLIB_DEPS REQUIRED IMPORTED_TARGET GLOBAL
+                    openssl zlib libbrotlicommon libbrotlidec libbrotlienc)
   add_library(PkgConfig::HTTPLIB INTERFACE IMPORTED GLOBAL)
   set_target_properties(PkgConfig::HTTPLIB PROPERTIES
-    INTERFACE_INCLUDE_DIRECTORIES ${COMETAPI_HTTPLIB_HEADER_DIR})
+    INTERFACE_INCLUDE_DIRECTORIES ${COMETAPI_HTTPLIB_HEADER_DIR}
+    INTERFACE_COMPILE_OPTIONS "${COMETAPI_HTTPLIB_FEATURES_CFLAGS_OTHER}"
+    INTERFACE_LINK_LIBRARIES "PkgConfig::COMETAPI_HTTPLIB_DEPS;Threads::Threads")
 endif()
