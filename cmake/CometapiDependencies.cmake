@@ -26,8 +26,13 @@ macro(cometapi_dependency name)
   endif()
 endmacro()
 
+# The oldest libcurl we support (Ubuntu 20.04 has 7.68; Debian 11 7.74; Ubuntu 22.04 7.81). The
+# code uses nothing newer than 7.51 (CURLE_WEIRD_SERVER_REPLY) except CURLOPT_PROTOCOLS_STR and
+# CURLOPT_REDIR_PROTOCOLS_STR (7.85), which src/http/curl_transport.cpp uses only when
+# LIBCURL_VERSION_NUM says they exist, else the older bitmask options. Also the package config's.
+set(COMETAPI_CURL_MIN_VERSION 7.68)
 if(NOT TARGET CURL::libcurl)
-  find_package(CURL 7.68 REQUIRED)
+  find_package(CURL ${COMETAPI_CURL_MIN_VERSION} REQUIRED)
 endif()
 if(NOT TARGET nlohmann_json::nlohmann_json)
   cometapi_dependency(nlohmann_json

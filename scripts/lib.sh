@@ -5,6 +5,10 @@
 #   cometapi_ensure_packages [pkg...]      installs missing Debian packages (as root), else fails
 #   cometapi_configure_and_build <dir> [cmake args...]
 #                                          configures <dir> (RelWithDebInfo, tests on) and builds it
+#   cometapi_build_fuzzers <dir>           configures <dir> with clang and libFuzzer, builds the
+#                                          fuzz targets only (scripts/test --fuzz, scripts/fuzz)
+#   cometapi_fetch_debian_source <pkg> <dir>
+#                                          downloads and unpacks Debian's source package <pkg>
 #
 # Nothing here reads stdin, so it works unattended (CI runs as root with no terminal).
 
@@ -16,6 +20,7 @@ COMETAPI_DEBIAN_PACKAGES=(
   curl ca-certificates openssl doxygen clang libclang-rt-14-dev python3
   libpng-dev libjpeg-dev libwebp-dev
   imagemagick  # bench/split only: convert -crop 2x2@ is the yardstick of split_grid
+  g++-mingw-w64-x86-64-posix libc++-14-dev libc++abi-14-dev googletest dpkg-dev
 )
 
 cometapi_root() {
@@ -97,4 +102,38 @@ cometapi_configure_and_build() {
     "$@"
   cometapi_log "building $build_dir"
   cmake --build "$build_dir" --parallel "$jobs"
+}
+
+# Configures <builddir> with clang for the libFuzzer targets (nothing else) and builds them.
+cometapi_build_fuzzers() {
+  local build_dir="$1" root
+  root="$(cometapi_root)"
+  cometapi_ensure_packages clang libclang-rt-14-dev
+  cometapi_log "configuring $build_dir (clang, libFuzzer)"
+  CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCOMETAPI_BUILD_FUZZERS=ON -DCOMETAPI_BUILD_TESTS=OFF -DCOMETAPI_BUILD_EXAMPLES=OFF \
+    -DCOMETAPI_BUILD_TOOLS=OFF -DCOMETAPI_BUILD_TESTING_LIB=OFF -DCOMETAPI_BUILD_BENCHMARKS=OFF
+  cometapi_log "building $build_dir"
+  cmake --build "$build_dir" --parallel "$(cometapi_jobs)"
+}
+
+# Downloads Debian's source package <pkg> for this release with apt (signed indexes, checked
+# hashes) and unpacks it, Debian's patches applied, into <dir>. apt's state for it lives in
+# <dir>.apt/, so the machine's own sources and lists are left as they are.
+cometapi_fetch_debian_source() {
+  local pkg="$1" dir="$2" codename
+  codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+  local state="$dir.apt" keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  mkdir -p "$state/lists/partial" "$dir"
+  printf 'deb-src [signed-by=%s] http://deb.debian.org/debian %s main\n' "$keyring" "$codename" \
+    >"$state/sources.list"
+  printf 'deb-src [signed-by=%s] http://deb.debian.org/debian-security %s-security main\n' \
+    "$keyring" "$codename" >>"$state/sources.list"
+  local -a apt_opts=(-o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+                     -o "Dir::State::Lists=$state/lists")
+  cometapi_log "downloading Debian's source of $pkg"
+  apt-get "${apt_opts[@]}" update </dev/null >/dev/null
+  (cd "$state" && apt-get "${apt_opts[@]}" source --download-only "$pkg" </dev/null >/dev/null)
+  rm -rf "$dir"
+  dpkg-source --no-check -x "$(ls "$state"/"$pkg"_*.dsc | tail -n 1)" "$dir" >/dev/null
 }

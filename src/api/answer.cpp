@@ -96,7 +96,8 @@ void classify(CallKind kind, int status, const ErrorEnvelope& envelope, Verdict&
   }
 }
 
-Verdict refusal(CallKind kind, const HttpResponse& response, const ErrorEnvelope& envelope) {
+Verdict refusal(CallKind kind, const HttpResponse& response, const ErrorEnvelope& envelope,
+                std::chrono::system_clock::time_point now) {
   Verdict verdict;
   Error& error = verdict.error;
   error.http_status = response.status;
@@ -123,7 +124,7 @@ Verdict refusal(CallKind kind, const HttpResponse& response, const ErrorEnvelope
   if (error.kind == ErrorKind::QuotaExhausted) {
     error.message += " (the key is valid but its quota is used up: top up the account)";
   }
-  error.retry_after = retry_after_from(response, std::chrono::system_clock::now());
+  error.retry_after = retry_after_from(response, now);
   return verdict;
 }
 
@@ -151,7 +152,8 @@ std::string body_excerpt(const std::string& body) {
   return body.substr(0, end);
 }
 
-Verdict judge_answer(CallKind kind, const HttpResponse& response, const std::string& url) {
+Verdict judge_answer(CallKind kind, const HttpResponse& response, const std::string& url,
+                     std::chrono::system_clock::time_point now) {
   const bool success = response.status >= 200 && response.status < 300;
   if (success && is_html(response)) {
     Verdict verdict;
@@ -191,7 +193,7 @@ Verdict judge_answer(CallKind kind, const HttpResponse& response, const std::str
       return verdict;
     }
   }
-  return refusal(kind, response, envelope);
+  return refusal(kind, response, envelope, now);
 }
 
 Verdict judge_failure(CallKind kind, const TransportError& failure) {
@@ -241,7 +243,8 @@ Error error_for_unexpected_body(CallKind kind, const HttpResponse& response, Err
   }
   const bool refusal_shape =
       envelope.success_false || (envelope.has_code && envelope.code != 1 && envelope.code != 0);
-  if (envelope.recognised && refusal_shape) return refusal(kind, response, envelope).error;
+  if (envelope.recognised && refusal_shape)
+    return refusal(kind, response, envelope, std::chrono::system_clock::now()).error;
   decoder_error.http_status = response.status;
   if (decoder_error.body.empty()) decoder_error.body = body_excerpt(response.body);
   // A 2xx we cannot read: for a submit the service may have created the job.

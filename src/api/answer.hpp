@@ -4,6 +4,7 @@
 // same request may be sent again. The Sender's retry loop asks it; nothing else decides.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "cometapi/error.hpp"
@@ -31,7 +32,9 @@ struct Verdict {
 
 /// Judges an HTTP answer to a call of `kind` sent to `url`. A 2xx answer to a read is ok unless
 /// its body is an HTML page; a 2xx answer to a submit is ok only when its `code` is 1, 21 or 22.
-Verdict judge_answer(CallKind kind, const HttpResponse& response, const std::string& url);
+/// `now` is what an HTTP-date Retry-After is measured from.
+Verdict judge_answer(CallKind kind, const HttpResponse& response, const std::string& url,
+                     std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 /// Judges a transfer that produced no HTTP answer.
 Verdict judge_failure(CallKind kind, const TransportError& failure);

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <string>
 
+#include "core/platform.hpp"
+
 namespace cometapi::detail {
 
 std::optional<std::chrono::milliseconds> retry_after_from(
@@ -28,10 +30,9 @@ std::optional<std::chrono::milliseconds> retry_after_from(
     if (end != text->c_str() && *end == '\0' && !std::isnan(seconds) && seconds >= 0) {
       return clamp_ms(seconds * 1000);
     }
-    std::tm tm{};
-    if (strptime(text->c_str(), "%a, %d %b %Y %H:%M:%S", &tm) != nullptr) {
+    if (const auto when = utc_from_http_date(text->c_str())) {
       // Seconds between two time_t values, computed as doubles: no overflow for any year.
-      const double delta = std::difftime(timegm(&tm), std::chrono::system_clock::to_time_t(now));
+      const double delta = std::difftime(*when, std::chrono::system_clock::to_time_t(now));
       return clamp_ms(delta * 1000);
     }
   }

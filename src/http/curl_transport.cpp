@@ -250,8 +250,14 @@ TransportResult CurlTransport::send(const HttpRequest& request) {
   if (!handle->configured) {
     // Set once: what is the same for every call of this transport. The handle is never reset,
     // so its connections, DNS cache and TLS sessions stay alive between calls.
+#if LIBCURL_VERSION_NUM >= 0x075500  // the _STR options are 7.85; the bitmasks, deprecated since
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS,
+                     static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle->error_buffer);
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");

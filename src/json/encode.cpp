@@ -91,7 +91,7 @@ Result<std::string> finish_with_images(json body, const std::string& extra_json,
 
 Result<std::string> finish(json body, const std::string& extra_json) {
   if (!extra_json.empty()) {
-    json extra = json::parse(extra_json, nullptr, /*allow_exceptions=*/false);
+    json extra = parse_text(extra_json);
     if (!extra.is_object()) return invalid_argument("extra_json must be a JSON object");
     for (auto& [key, value] : extra.items()) {
       if (body.contains(key)) {

@@ -8,7 +8,7 @@ namespace cometapi::detail {
 ErrorEnvelope decode_error_envelope(std::string_view body) {
   ErrorEnvelope envelope;
   if (too_deep(body)) return envelope;
-  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  json parsed = parse_text(body);
   envelope.json = !parsed.is_discarded();
   envelope.null = parsed.is_null();
   if (!parsed.is_object()) return envelope;

@@ -89,11 +89,16 @@ bool too_deep(std::string_view body) {
   return false;
 }
 
+json parse_text(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return json(json::value_t::discarded);
+  return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+}
+
 Result<json> parse_body(std::string_view body) {
   if (too_deep(body)) {
     return response_invalid("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
   }
-  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  json parsed = parse_text(body);
   if (parsed.is_discarded()) {
     return response_invalid(body.empty() ? "empty response body" : "response is not valid JSON");
   }

@@ -17,6 +17,10 @@ using nlohmann::json;
 /// 100,000 deep would otherwise overflow the stack when printed).
 constexpr int kMaxDepth = 64;
 bool too_deep(std::string_view body);
+/// The one JSON parse of src/json: discarded unless `text` is exactly one JSON value. nlohmann
+/// stops at a NUL byte as if the text ended there; JSON allows no NUL anywhere, so a text holding
+/// one is refused as a whole (nothing but whitespace may follow the value).
+json parse_text(std::string_view text);
 /// Parses a whole body: ResponseInvalid when it is empty, not JSON, or nested too deep.
 Result<json> parse_body(std::string_view body);
 

@@ -6,9 +6,12 @@
 #   find_package_testing  the same with COMPONENTS testing and the simulator
 #   find_package_images   the same with COMPONENTS images (split_grid)
 #   add_subdirectory      build and run add_subdirectory/ over the SDK's source tree
+#   add_subdirectory_testing  the same with COMETAPI_BUILD_TESTING_LIB and cometapi::testing
 #   fetchcontent          build and run fetchcontent/ (FetchContent with SOURCE_DIR, no network)
-#   pkgconfig             compile pkgconfig/main.cpp with the compiler and `pkg-config` flags only
-#                         (plus libcurl's, for a static libcometapi: see below)
+#   pkgconfig_shared      compile, link and run pkgconfig/main.cpp with the compiler and what
+#   pkgconfig_static      `pkg-config [--static] --cflags --libs cometapi` prints, nothing else,
+#                         against a shared / a static install (this build's install tree when it is
+#                         of that kind, else the library built and installed again as that kind)
 #   headers               each public header alone: self-contained, and pulls in no curl, JSON or
 #                         HTTP library (the dependency list of `<compiler> -M`)
 # Every mode works in its own directory, which it empties first.
@@ -175,13 +178,58 @@ elseif(MODE STREQUAL "find_package_images")
 elseif(MODE STREQUAL "add_subdirectory")
   build_and_run(add_subdirectory cometapi_consumer ${subproject_args})
 
+elseif(MODE STREQUAL "add_subdirectory_testing")
+  # Its CMakeLists.txt turns COMETAPI_BUILD_TESTING_LIB on (a normal variable beats the cache
+  # entry subproject_args sets), as a user would.
+  build_and_run(add_subdirectory_testing cometapi_consumer_testing ${subproject_args})
+
 elseif(MODE STREQUAL "fetchcontent")
   build_and_run(fetchcontent cometapi_consumer ${subproject_args}
     -DFETCHCONTENT_FULLY_DISCONNECTED=ON)
 
-elseif(MODE STREQUAL "pkgconfig")
+elseif(MODE MATCHES "^pkgconfig_(shared|static)$")
+  set(kind ${CMAKE_MATCH_1})
   fresh_dir(${work_dir})
-  set(ENV{PKG_CONFIG_PATH} ${libdir}/pkgconfig)
+  # The install of this build when it is of the kind under test; else the library alone, built
+  # and installed again as the other kind.
+  set(this_kind shared)
+  if(COMETAPI_LIB_TYPE STREQUAL "STATIC_LIBRARY")
+    set(this_kind static)
+  endif()
+  if(kind STREQUAL this_kind)
+    set(pc_libdir ${libdir})
+  else()
+    if(kind STREQUAL "shared")
+      set(shared ON)
+    else()
+      set(shared OFF)
+    endif()
+    set(sdk_build ${work_dir}/sdk-build)
+    set(sdk_prefix ${work_dir}/prefix)
+    set(args -S ${COMETAPI_SOURCE_DIR} -B ${sdk_build} -G ${GENERATOR}
+        -DCMAKE_BUILD_TYPE= -DBUILD_SHARED_LIBS=${shared}
+        -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+        -DCMAKE_INSTALL_LIBDIR=lib -DCOMETAPI_INSTALL=ON
+        -DCOMETAPI_BUILD_TESTS=OFF -DCOMETAPI_BUILD_EXAMPLES=OFF -DCOMETAPI_BUILD_TOOLS=OFF
+        -DCOMETAPI_BUILD_TESTING_LIB=OFF -DCOMETAPI_BUILD_BENCHMARKS=OFF
+        -DCOMETAPI_BUILD_FUZZERS=OFF)
+    if(MAKE_PROGRAM)
+      list(APPEND args -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
+    endif()
+    run(${CMAKE_COMMAND} ${args})
+    run(${CMAKE_COMMAND} --build ${sdk_build} --config ${build_config} --parallel 2)
+    run(${CMAKE_COMMAND} --install ${sdk_build} --prefix ${sdk_prefix} --config ${build_config})
+    set(pc_libdir ${sdk_prefix}/lib)
+  endif()
+  if(kind STREQUAL "shared")
+    expect_file(${pc_libdir}/libcometapi.so)
+    expect_no_file(${pc_libdir}/libcometapi.a)
+  else()
+    expect_file(${pc_libdir}/libcometapi.a)
+    expect_no_file(${pc_libdir}/libcometapi.so)
+  endif()
+
+  set(ENV{PKG_CONFIG_PATH} ${pc_libdir}/pkgconfig)
   function(pkg_config out)
     execute_process(COMMAND ${PKG_CONFIG} --print-errors ${ARGN}
       OUTPUT_VARIABLE text RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
@@ -196,26 +244,29 @@ elseif(MODE STREQUAL "pkgconfig")
     message(FATAL_ERROR "consumer.${MODE}: pkg-config says version '${pc_version}', "
                         "expected ${COMETAPI_VERSION}")
   endif()
-  pkg_config(pc_requires_private --print-requires-private cometapi)
-  if(NOT pc_requires_private MATCHES "(^|\n)libcurl")
-    message(FATAL_ERROR "consumer.${MODE}: cometapi.pc must have Requires.private: libcurl")
+  # A shared libcometapi brings libcurl itself; a static one needs it on the plain link line.
+  pkg_config(plain_libs --libs cometapi)
+  if(kind STREQUAL "shared" AND plain_libs MATCHES "-lcurl")
+    message(FATAL_ERROR "consumer.${MODE}: a shared cometapi must not put -lcurl in Libs")
+  elseif(kind STREQUAL "static" AND NOT plain_libs MATCHES "-lcurl")
+    message(FATAL_ERROR "consumer.${MODE}: a static cometapi needs -lcurl in Libs")
   endif()
-  pkg_config(pc_flags --cflags --libs cometapi)
-  if(COMETAPI_LIB_TYPE STREQUAL "STATIC_LIBRARY")
-    # A static libcometapi.a needs libcurl on the link line. `pkg-config --static` would add it
-    # (Requires.private), but it also expands libcurl.pc's own Libs.private, the static libraries
-    # of curl's dependencies (-lnghttp2, -lssh2, -lldap, ...), which Debian's libcurl4-openssl-dev
-    # does not bring. Linking curl as a shared library is what a user does, so do the same here.
-    pkg_config(curl_libs --libs libcurl)
-    string(APPEND pc_flags " ${curl_libs} -pthread")
-  endif()
-  separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
+  # The program is compiled and linked with what pkg-config prints and nothing else, once as
+  # `pkg-config --cflags --libs` and once with `--static`; each must link and run. (The shared
+  # library is found at run time through LD_LIBRARY_PATH, not a flag on the link line.)
   separate_arguments(cxx_flags UNIX_COMMAND "${CXX_FLAGS} ${EXE_LINKER_FLAGS}")
-  set(exe ${work_dir}/cometapi_consumer)
-  # What pkg-config says, plus the run path for a shared build.
-  run(${CXX_COMPILER} ${cxx_flags} -std=c++17 ${CONSUMER_SOURCE_DIR}/pkgconfig/main.cpp
-      -o ${exe} ${pc_flags} -Wl,-rpath,${libdir})
-  run(${exe})
+  foreach(variant plain static)
+    if(variant STREQUAL "static")
+      pkg_config(pc_flags --static --cflags --libs cometapi)
+    else()
+      pkg_config(pc_flags --cflags --libs cometapi)
+    endif()
+    separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
+    set(exe ${work_dir}/cometapi_consumer_${variant})
+    run(${CXX_COMPILER} ${cxx_flags} -std=c++17 ${CONSUMER_SOURCE_DIR}/pkgconfig/main.cpp
+        -o ${exe} ${pc_flags})
+    run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${pc_libdir} ${exe})
+  endforeach()
 
 elseif(MODE STREQUAL "headers")
   fresh_dir(${work_dir})

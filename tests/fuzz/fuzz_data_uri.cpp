@@ -12,8 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "client_core.hpp"
 #include "cometapi/images.hpp"
+#include "core/validate.hpp"
 #include "fuzz_support.hpp"
 #include "json/codec.hpp"
 

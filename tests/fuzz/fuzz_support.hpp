@@ -43,7 +43,11 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 }
 
 // The same parse the SDK does, for cross-checks: nlohmann, no exceptions, discarded on error.
+// nlohmann stops at a NUL byte as if the text ended there; JSON has no NUL anywhere, so the whole
+// text is refused, as the SDK refuses it (src/json/read.cpp, parse_text).
 inline nlohmann::json parse_json(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos)
+    return nlohmann::json(nlohmann::json::value_t::discarded);
   return nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 

@@ -341,6 +341,28 @@ TEST(FuzzRegressions, DeeplyNestedBodiesAreRefusedNotRecursedInto) {
   EXPECT_TRUE(detail::decode_task(quoted).ok());
 }
 
+// tests/fuzz/regressions/fuzz_task_codec/list_then_nul_then_100_braces.json: nlohmann stops at the
+// NUL and sees `[1473709,6]`, the depth guard saw the braces after it. Nothing but whitespace may
+// follow the JSON value, so the body is refused whichever decoder reads it.
+TEST(FuzzRegressions, BytesAfterTheJsonValueMakeTheBodyInvalid) {
+  using namespace std::string_literals;
+  const std::string body = "[1473709,6]"s + std::string(4, '\0') + std::string(100, '{');
+  auto list = decode_task_list(body);
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().kind, ErrorKind::ResponseInvalid);
+  for (const std::string& trailing : {"[]\0"s, "[] x"s, "[]\0[]"s, "[][]"s}) {
+    auto refused = decode_task_list(trailing);
+    ASSERT_FALSE(refused.ok()) << trailing.size();
+    EXPECT_EQ(refused.error().kind, ErrorKind::ResponseInvalid);
+  }
+  EXPECT_EQ(decode_task(R"({"id":"1"})"s + '\0').error().kind, ErrorKind::ResponseInvalid);
+  EXPECT_FALSE(decode_submit(R"({"code":1,"result":"1"})"s + '\0').ok());
+  EXPECT_FALSE(detail::decode_error_envelope(R"({"code":4})"s + '\0' + "{{").recognised);
+  // JSON whitespace after the value is fine.
+  EXPECT_TRUE(decode_task_list("[] \t\r\n").ok());
+  EXPECT_TRUE(decode_task(" {\"id\":\"1\"}\n").ok());
+}
+
 TEST(FuzzRegressions, InvalidUtf8NeverThrowsWhenEncoding) {
   EXPECT_NO_THROW(detail::encode_upload({"data:image/png;base64,\xFF\xFE"}));
   ImagineRequest imagine;

@@ -1,8 +1,5 @@
 #include "context.hpp"
 
-#include <pthread.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -13,6 +10,7 @@
 
 #include "cometapi/version.hpp"
 #include "progress.hpp"
+#include "terminal.hpp"
 
 namespace cometmj {
 
@@ -64,21 +62,12 @@ int exit_code_for(const cometapi::Error& error) {
 }
 
 void Interrupts::install() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  (void)token();  // constructed here, before the thread can touch it
-  std::thread([set] {
-    for (;;) {
-      int signal = 0;
-      if (sigwait(&set, &signal) != 0) continue;
-      // The token reaches the HTTP call in flight too, so the first signal is enough.
-      g_signal.store(signal);
-      token().cancel();
-    }
-  }).detach();
+  (void)token();  // constructed here, before the signal thread can touch it
+  terminal::on_interrupt([](int signal) {
+    // The token reaches the HTTP call in flight too, so the first signal is enough.
+    g_signal.store(signal);
+    token().cancel();
+  });
 }
 
 const cometapi::CancellationToken& Interrupts::token() {

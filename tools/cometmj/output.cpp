@@ -1,7 +1,5 @@
 #include "output.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 #include <vector>
+
+#include "terminal.hpp"
 
 namespace cometmj {
 
@@ -46,7 +46,8 @@ const char* direction_name(cometapi::PanDirection direction) {
 
 Output::Output(bool json, bool quiet) : json_(json), quiet_(quiet) {
   const char* term = std::getenv("TERM");
-  interactive_ = isatty(STDERR_FILENO) == 1 && !(term != nullptr && std::strcmp(term, "dumb") == 0);
+  interactive_ =
+      terminal::stderr_is_terminal() && !(term != nullptr && std::strcmp(term, "dumb") == 0);
   color_ = interactive_ && !env_set("NO_COLOR");
 }
 

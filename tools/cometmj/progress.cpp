@@ -1,20 +1,13 @@
 #include "progress.hpp"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
+
+#include "terminal.hpp"
 
 namespace cometmj {
 
 namespace {
-
-int terminal_columns() {
-  winsize size{};
-  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-  return 80;
-}
 
 const char* status_colour(cometapi::TaskStatus status) {
   switch (status) {
@@ -76,7 +69,7 @@ void Progress::draw(const cometapi::Task& task) {
   const std::string time = " " + std::to_string(elapsed) + "s";
   const int fixed =
       static_cast<int>(label.size() + 2 + std::string(tail).size() + status.size() + time.size());
-  const int width = std::clamp(terminal_columns() - fixed - 1, 10, 40);
+  const int width = std::clamp(terminal::stderr_columns() - fixed - 1, 10, 40);
   const int filled = std::clamp(task.progress, 0, 100) * width / 100;
   std::string bar = "[" + std::string(static_cast<std::size_t>(filled), '#') +
                     std::string(static_cast<std::size_t>(width - filled), '-') + "]";
