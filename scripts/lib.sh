@@ -12,7 +12,7 @@
 #
 # Nothing here reads stdin, so it works unattended (CI runs as root with no terminal).
 
-# The Debian packages a full build, test and demo need (see docs/design.md, section 12).
+# The Debian packages a full build, test and demo need.
 COMETAPI_DEBIAN_PACKAGES=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev nlohmann-json3-dev
@@ -118,19 +118,24 @@ cometapi_build_fuzzers() {
 }
 
 # Downloads Debian's source package <pkg> for this release with apt (signed indexes, checked
-# hashes) and unpacks it, Debian's patches applied, into <dir>. apt's state for it lives in
-# <dir>.apt/, so the machine's own sources and lists are left as they are.
+# hashes) and unpacks it, Debian's patches applied, into <dir>. The source entries are the
+# machine's own Debian mirrors (those signed with Debian's archive key) turned into deb-src, and
+# apt's state for them lives in <dir>.apt/, so the machine's sources and lists stay as they are.
 cometapi_fetch_debian_source() {
-  local pkg="$1" dir="$2" codename
-  codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
-  local state="$dir.apt" keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  mkdir -p "$state/lists/partial" "$dir"
-  printf 'deb-src [signed-by=%s] http://deb.debian.org/debian %s main\n' "$keyring" "$codename" \
-    >"$state/sources.list"
-  printf 'deb-src [signed-by=%s] http://deb.debian.org/debian-security %s-security main\n' \
-    "$keyring" "$codename" >>"$state/sources.list"
-  local -a apt_opts=(-o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
-                     -o "Dir::State::Lists=$state/lists")
+  local pkg="$1" dir="$2"
+  local state="$dir.apt"
+  mkdir -p "$state/lists/partial" "$state/parts" "$dir"
+  : >"$state/sources.list"
+  local file
+  for file in /etc/apt/sources.list.d/*.sources; do
+    [[ -f "$file" ]] && grep -q 'debian-archive-keyring' "$file" || continue
+    sed 's/^Types:.*/Types: deb-src/' "$file" >"$state/parts/$(basename "$file")"
+  done
+  if [[ -f /etc/apt/sources.list ]]; then
+    sed -n 's/^deb \(.*\)/deb-src \1/p' /etc/apt/sources.list >"$state/sources.list"
+  fi
+  local -a apt_opts=(-o "Dir::Etc::SourceList=$state/sources.list"
+                     -o "Dir::Etc::SourceParts=$state/parts" -o "Dir::State::Lists=$state/lists")
   cometapi_log "downloading Debian's source of $pkg"
   apt-get "${apt_opts[@]}" update </dev/null >/dev/null
   (cd "$state" && apt-get "${apt_opts[@]}" source --download-only "$pkg" </dev/null >/dev/null)

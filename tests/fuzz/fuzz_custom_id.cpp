@@ -1,4 +1,4 @@
-// Fuzzes parse_custom_id (the customId formats of mj-api.md §5) and the button helpers that rely on
+// Fuzzes parse_custom_id (the customId formats of docs/service-notes.md) and the button helpers that rely on
 // it: button_name, find_button by name and by kind, find_pan, available_actions.
 //
 // Invariants: nothing throws; Upscale/Variation have index 1..4; a Pan has a direction and nothing

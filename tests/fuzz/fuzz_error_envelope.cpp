@@ -1,4 +1,4 @@
-// Fuzzes the error codec: detail::decode_error_envelope (the three envelopes of mj-api.md §2.15)
+// Fuzzes the error codec: detail::decode_error_envelope (the three envelopes of docs/service-notes.md)
 // and detail::judge_answer, which maps an answer (status, Retry-After headers, body) to success or
 // an Error.
 //

@@ -1,5 +1,5 @@
 // Fuzzes the submit codec: detail::decode_submit and detail::decode_upload (the common submit
-// answer and the upload answer, mj-api.md §2.1), and the request encoders with the input as
+// answer and the upload answer, docs/service-notes.md), and the request encoders with the input as
 // extra_json and as free text.
 //
 // Invariants: nothing throws; decode_submit succeeds exactly for a JSON object with a `code`, keeps

@@ -99,7 +99,7 @@ inline std::string normalised(std::string_view text) {
 
 namespace cometapi::fuzz {
 
-// What parse_custom_id promises about any customId (buttons.hpp, mj-api.md §5).
+// What parse_custom_id promises about any customId (buttons.hpp, docs/service-notes.md).
 inline void check_button_action(std::string_view custom_id, const ButtonAction& action) {
   FUZZ_CHECK(to_string(action.kind) != nullptr);
   if (action.kind == ButtonKind::Upscale || action.kind == ButtonKind::Variation) {

@@ -1,5 +1,5 @@
 // Fuzzes the task codec: detail::decode_task and detail::decode_task_list (fetch and
-// list-by-condition answers, mj-api.md §3), then the button helpers on every decoded task.
+// list-by-condition answers, docs/service-notes.md), then the button helpers on every decoded task.
 //
 // Invariants: neither throws; decode_task succeeds exactly for a JSON object with a non-empty id
 // (string or number), fails with ResponseInvalid otherwise; a decoded task

@@ -1,5 +1,5 @@
-// Fuzzes parse_webhook and WebhookRouter::dispatch with notifyHook bodies (both shapes of mj-api.md
-// §6: the original proxy's task with nulls, and the Plus / C# proxy's TaskInfo with extra fields).
+// Fuzzes parse_webhook and WebhookRouter::dispatch with notifyHook bodies (both upstream shapes of
+// docs/service-notes.md: a task with nulls, and a TaskInfo with extra fields).
 // Webhook bodies come from the network unauthenticated, so this is the SDK's most exposed parser.
 //
 // Invariants: nothing throws; parse_webhook succeeds exactly when decode_task does and returns the
