@@ -36,6 +36,15 @@ foreach(_target CURL::libcurl nlohmann_json::nlohmann_json CLI11::CLI11 PkgConfi
 endforeach()
 set_property(TARGET CURL::libcurl PROPERTY INTERFACE_COMPILE_DEFINITIONS CURL_STATICLIB)
 
+# The optional libraries' dependencies (images: libpng, libjpeg, libwebp; jobs: SQLite) as empty
+# stand-ins: their targets exist, so cometmj configures; only the core library and cometmj's own
+# objects are compiled, and neither includes those libraries' headers.
+foreach(_target PNG::PNG JPEG::JPEG PkgConfig::COMETAPI_WEBP SQLite::SQLite3)
+  if(NOT TARGET ${_target})
+    add_library(${_target} INTERFACE IMPORTED GLOBAL)
+  endif()
+endforeach()
+
 unset(_cross_dir)
 unset(_entry)
 unset(_found)
