@@ -1,5 +1,5 @@
-// Fuzzes parse_custom_id (the customId formats of docs/service-notes.md) and the button helpers that rely on
-// it: button_name, find_button by name and by kind, find_pan, available_actions.
+// Fuzzes parse_custom_id (the customId formats of docs/service-notes.md) and the button helpers
+// that rely on it: button_name, find_button by name and by kind, find_pan, available_actions.
 //
 // Invariants: nothing throws; Upscale/Variation have index 1..4; a Pan has a direction and nothing
 // else has one; ZoomOut has a finite factor in (1, 100] and nothing else has one; Unknown has no

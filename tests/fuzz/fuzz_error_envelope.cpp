@@ -1,6 +1,6 @@
-// Fuzzes the error codec: detail::decode_error_envelope (the three envelopes of docs/service-notes.md)
-// and detail::judge_answer, which maps an answer (status, Retry-After headers, body) to success or
-// an Error.
+// Fuzzes the error codec: detail::decode_error_envelope (the three envelopes of
+// docs/service-notes.md) and detail::judge_answer, which maps an answer (status, Retry-After
+// headers, body) to success or an Error.
 //
 // Input: either a JSON body (sent as HTTP 400), or a raw answer
 //   "HTTP/1.1 <status>\r\n<name>: <value>\r\n...\r\n\r\n<body>"

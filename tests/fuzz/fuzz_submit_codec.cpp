@@ -5,9 +5,9 @@
 // Invariants: nothing throws; decode_submit succeeds exactly for a JSON object with a `code`, keeps
 // `result` as a string whether the wire sent a string or a number, and keeps properties verbatim
 // in raw_json; decode_upload succeeds only for code 1 with a result list (ResponseInvalid
-// otherwise: the answer mapping names the refusal); bodies nested deeper than fuzz::kPlainDepth may be refused, or their raw_json
-// dropped; an encoder either refuses extra_json with InvalidArgument or produces a JSON
-// object holding the typed fields and every extra member.
+// otherwise: the answer mapping names the refusal); bodies nested deeper than fuzz::kPlainDepth may
+// be refused, or their raw_json dropped; an encoder either refuses extra_json with InvalidArgument
+// or produces a JSON object holding the typed fields and every extra member.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>

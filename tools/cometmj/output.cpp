@@ -19,7 +19,6 @@ bool env_set(const char* name) {
   return value != nullptr && *value != '\0';
 }
 
-
 void field(std::string& out, const char* name, const std::string& value) {
   if (value.empty()) return;
   // An empty name continues the field above, aligned under its value.

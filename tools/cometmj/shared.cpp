@@ -15,16 +15,6 @@
 
 namespace cometmj {
 
-namespace fs = std::filesystem;
-using cometapi::Button;
-using cometapi::ButtonKind;
-using cometapi::CometClient;
-using cometapi::ErrorKind;
-using cometapi::Result;
-using cometapi::SubmitResult;
-using cometapi::Task;
-using cometapi::TaskStatus;
-
 std::string join(const std::vector<std::string>& words) {
   std::string text;
   for (const std::string& word : words) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,17 @@
 #include "commands.hpp"
 
 namespace cometmj {
+
+// The names every subcommand file uses.
+namespace fs = std::filesystem;
+using cometapi::Button;
+using cometapi::ButtonKind;
+using cometapi::CometClient;
+using cometapi::ErrorKind;
+using cometapi::Result;
+using cometapi::SubmitResult;
+using cometapi::Task;
+using cometapi::TaskStatus;
 
 std::string join(const std::vector<std::string>& words);
 std::string lower(std::string text);

@@ -15,16 +15,6 @@
 
 namespace cometmj {
 
-namespace fs = std::filesystem;
-using cometapi::Button;
-using cometapi::ButtonKind;
-using cometapi::CometClient;
-using cometapi::ErrorKind;
-using cometapi::Result;
-using cometapi::SubmitResult;
-using cometapi::Task;
-using cometapi::TaskStatus;
-
 int run_imagine(Context& ctx, const CommandArgs& args) {
   cometapi::ImagineRequest request;
   std::string prompt = join(args.words);
