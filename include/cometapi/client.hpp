@@ -16,6 +16,7 @@ namespace cometapi {
 
 namespace detail {
 struct ClientCore;
+struct ClientAccess;
 }  // namespace detail
 
 /// A client for CometAPI's `/mj/...` endpoints.
@@ -98,6 +99,7 @@ class CometClient {
                                 const CallOptions& call = {}) const;
 
  private:
+  friend struct detail::ClientAccess;
   std::shared_ptr<detail::ClientCore> core_;
 };
 

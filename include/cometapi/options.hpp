@@ -113,6 +113,19 @@ struct ClientOptions {
   std::optional<Error> validate() const;
 };
 
+/// When TaskPoller and TaskWatcher poll (see docs/waiting.md, "The learned schedule").
+enum class PollSchedule {
+  /// Learn when the gateway's bulk passes happen from what the client's waits see change (across
+  /// every TaskPoller and TaskWatcher of one client and its copies) and poll just after each
+  /// expected pass; the configured intervals are used until the passes are known and whenever they
+  /// stop fitting. Never sleeps longer than the configured cap (WaitOptions::max_interval,
+  /// WatchOptions::max_interval).
+  Learned,
+  /// Only the configured intervals: TaskPoller's first_poll growing by backoff_factor up to
+  /// max_interval, TaskWatcher's fixed interval (the schedule of SDK 0.2).
+  Intervals,
+};
+
 /// How TaskPoller waits for a task. Value type. The defaults suit the real service, which syncs
 /// from Midjourney about every 15 s: polling faster than every few seconds only costs requests.
 struct WaitOptions {
@@ -133,6 +146,9 @@ struct WaitOptions {
   /// after your own submit_modal: the gateway keeps showing MODAL for a while after it, and only
   /// SUCCESS or a failure is the end. TaskPoller's modal flows do this themselves.
   bool modal_ends_wait = true;
+  /// Learned (the default) or only the intervals above. The stall guard, deadline, cancellation
+  /// and on_retry behave the same under both.
+  PollSchedule schedule = PollSchedule::Learned;
 };
 
 }  // namespace cometapi

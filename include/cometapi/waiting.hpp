@@ -130,7 +130,8 @@ class TaskPoller {
 
 /// How a TaskWatcher polls. Value type.
 struct WatchOptions {
-  /// Pause between cycles. The gateway syncs about every 15 s, so a few seconds is plenty.
+  /// Pause between cycles under PollSchedule::Intervals, and while the learned schedule knows no
+  /// passes yet. The gateway syncs about every 15 s, so a few seconds is plenty.
   std::chrono::milliseconds interval{5000};
   /// Ids per list-by-condition request: each cycle costs ceil(pending / chunk_size) requests.
   std::size_t chunk_size = 100;
@@ -147,6 +148,11 @@ struct WatchOptions {
   /// (TaskFailed, DeadlineExceeded, Stalled, NotFound, or a non-transient request error, with
   /// Error::task_id set). Time comes from the client's Clock (ClientOptions::clock).
   std::function<void(const std::string& task_id, const Result<Task>& outcome)> on_done;
+  /// Learned (the default): one cycle just after each pass of the gateway, once known; Intervals:
+  /// every `interval`.
+  PollSchedule schedule = PollSchedule::Learned;
+  /// The longest pause the learned schedule makes.
+  std::chrono::milliseconds max_interval{15000};
 };
 
 /// Watches many tasks with one list-by-condition request per chunk of ids per cycle, instead of

@@ -1,6 +1,8 @@
 // What CometClient copies share, and the two request shapes every endpoint is built from.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -10,6 +12,10 @@
 
 namespace cometapi::detail {
 
+// The waiting layer's record of the gateway's passes (src/waiting/sync_estimator.hpp): the client
+// only keeps it, so that every waiter on the client and its copies shares one.
+class SyncEstimator;
+
 struct ClientCore {
   ClientCore(ClientOptions options, std::shared_ptr<HttpTransport> transport,
              std::shared_ptr<const Clock> clock)
@@ -18,7 +24,14 @@ struct ClientCore {
   }
   Sender sender;
   Limits limits;
-  std::optional<Error> config_error;  // reported by every call when the client cannot work
+  std::optional<Error> config_error;    // reported by every call when the client cannot work
+  std::mutex sync_mutex;                // guards sync
+  std::shared_ptr<SyncEstimator> sync;  // made by the first waiter that asks
+};
+
+// The waiting layer's way to what copies of a client share.
+struct ClientAccess {
+  static ClientCore& core(const CometClient& client) { return *client.core_; }
 };
 
 /// POSTs a submit body and reads the task id from the answer.

@@ -1,6 +1,5 @@
-// TaskPoller::wait: one task, polled on the backoff schedule until it ends.
+// TaskPoller::wait: one task, polled on its schedule (waiting/schedule.hpp) until it ends.
 #include <algorithm>
-#include <cmath>
 
 #include "api/answer.hpp"
 #include "cometapi/waiting.hpp"
@@ -8,22 +7,9 @@
 #include "core/validate.hpp"
 #include "waiting/poller_internal.hpp"
 #include "waiting/rules.hpp"
+#include "waiting/schedule.hpp"
 
 namespace cometapi {
-
-namespace {
-
-using std::chrono::milliseconds;
-
-milliseconds grow(milliseconds interval, const WaitOptions& options) {
-  // In doubles, capped before the conversion: any factor the caller sets stays defined.
-  const double factor = std::isnan(options.backoff_factor) ? 1.0 : options.backoff_factor;
-  const double grown = static_cast<double>(interval.count()) * std::max(1.0, factor);
-  return milliseconds(
-      static_cast<long long>(std::min(grown, static_cast<double>(options.max_interval.count()))));
-}
-
-}  // namespace
 
 TaskPoller::TaskPoller(CometClient client, WaitOptions defaults)
     : client_(std::move(client)), defaults_(std::move(defaults)) {}
@@ -35,6 +21,8 @@ Result<Task> TaskPoller::wait(std::string_view task_id, const WaitOptions& optio
 }
 
 namespace detail {
+
+using std::chrono::milliseconds;
 
 Result<Task> wait_for(const CometClient& client, std::string_view task_id,
                       const WaitOptions& options) {
@@ -54,8 +42,11 @@ Result<Task> wait_for(const CometClient& client, std::string_view task_id,
   std::string last_seen_text;
   std::optional<Error> last_error;
   int failures = 0;
-  milliseconds interval = options.first_poll;
-  milliseconds next_delay = options.first_poll;
+  std::optional<Clock::time_point> last_answer;
+  PollPlanner planner(
+      options.schedule == PollSchedule::Learned ? sync_estimator_of(client) : nullptr,
+      {options.first_poll, options.backoff_factor, options.max_interval, options.max_interval});
+  milliseconds next_delay = planner.next_delay(start);
 
   const auto deadline_error = [&] {
     std::string seen = last_seen_text.empty() ? "" : "last status " + last_seen_text;
@@ -69,8 +60,6 @@ Result<Task> wait_for(const CometClient& client, std::string_view task_id,
     if (before_sleep >= deadline) return deadline_error();
     const Clock::time_point wake = std::min(before_sleep + next_delay, deadline);
     if (!clock.sleep_until(wake, cancel)) return wait_cancelled_error(id);
-    interval = grow(interval, options);
-    next_delay = interval;
 
     auto fetched = client.fetch_task(id, call);
     if (!fetched) {
@@ -85,15 +74,22 @@ Result<Task> wait_for(const CometClient& client, std::string_view task_id,
       if (options.on_retry) options.on_retry(error, failures);
       last_error = std::move(error);
       if (clock.now() >= deadline) return deadline_error();
+      planner.failed();
+      next_delay = planner.next_delay(clock.now());
       continue;
     }
     failures = 0;
     last_error.reset();
     Task& task = *fetched;
+    const std::pair<TaskStatus, int> seen{task.status, task.progress};
+    // What the schedule learns from, the end included: a change since the last answer.
+    const Clock::time_point answered_at = clock.now();
+    planner.answered(answered_at, last_seen && *last_seen != seen, last_answer,
+                     task.status == TaskStatus::InProgress);
+    last_answer = answered_at;
     if (options.on_progress) options.on_progress(task);
     if (auto outcome = task_outcome(task, modal)) return std::move(*outcome);
 
-    const std::pair<TaskStatus, int> seen{task.status, task.progress};
     last_seen_text = status_summary(task.status, task.status_text, task.progress);
     const Clock::time_point fetched_at = clock.now();
     if (!last_seen || *last_seen != seen) {
@@ -104,6 +100,7 @@ Result<Task> wait_for(const CometClient& client, std::string_view task_id,
                            task);
     }
     if (fetched_at >= deadline) return deadline_error();
+    next_delay = planner.next_delay(fetched_at);
   }
 }
 

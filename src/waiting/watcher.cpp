@@ -10,6 +10,7 @@
 #include "core/error_support.hpp"
 #include "core/validate.hpp"
 #include "waiting/rules.hpp"
+#include "waiting/schedule.hpp"
 
 namespace cometapi {
 
@@ -21,6 +22,8 @@ struct Watched {
   std::optional<std::pair<TaskStatus, int>> seen;
   int missing = 0;
   detail::ModalIs modal = detail::ModalIs::End;
+  std::optional<Clock::time_point> seen_at;  // when `seen` was last read
+  bool moving = false;                       // it had changed at that answer
 };
 
 // An Error about one task, naming it.
@@ -38,7 +41,13 @@ struct Event {
 }  // namespace
 
 struct TaskWatcher::State {
-  State(CometClient c, WatchOptions o) : client(std::move(c)), options(std::move(o)) {
+  State(CometClient c, WatchOptions o)
+      : client(std::move(c)),
+        options(std::move(o)),
+        estimator(options.schedule == PollSchedule::Learned ? detail::sync_estimator_of(client)
+                                                            : nullptr),
+        planner(estimator, {options.interval, 1.0, options.interval,
+                            std::max(options.interval, options.max_interval)}) {
     if (options.chunk_size == 0) options.chunk_size = 1;
   }
 
@@ -56,6 +65,9 @@ struct TaskWatcher::State {
   bool stopping = false;
   std::thread thread;
   Stats stats;
+  std::shared_ptr<detail::SyncEstimator> estimator;    // null under PollSchedule::Intervals
+  detail::PollPlanner planner;                         // the pauses between cycles
+  bool cycle_changed = false, cycle_answered = false;  // in the cycle running
 };
 
 TaskWatcher::TaskWatcher(CometClient client, WatchOptions options)
@@ -96,7 +108,8 @@ void add_ids(TaskWatcher::State& s, const std::vector<std::string>& task_ids,
         s.early.push_back({id, std::nullopt, about(id, *error)});
         continue;
       }
-      auto [it, added] = s.pending.try_emplace(id, Watched{now, now, std::nullopt, 0, modal});
+      auto [it, added] =
+          s.pending.try_emplace(id, Watched{now, now, std::nullopt, 0, modal, std::nullopt, false});
       if (!added && modal == detail::ModalIs::Passing) it->second.modal = modal;
     }
   }
@@ -134,6 +147,7 @@ std::size_t TaskWatcher::poll_once() {
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     ++s.stats.cycles;
+    s.cycle_changed = s.cycle_answered = false;
     events.swap(s.early);
     ids.reserve(s.pending.size());
     for (const auto& entry : s.pending) ids.push_back(entry.first);
@@ -177,6 +191,7 @@ std::size_t TaskWatcher::poll_once() {
       deliver();
       continue;
     }
+    s.cycle_answered = true;
     std::unordered_map<std::string, Task*> by_id;
     for (Task& task : *listed) by_id[task.id] = &task;
 
@@ -197,6 +212,18 @@ std::size_t TaskWatcher::poll_once() {
         Task& task = *found->second;
         watched.missing = 0;
         const std::pair<TaskStatus, int> seen{task.status, task.progress};
+        const bool changed = watched.seen && *watched.seen != seen;
+        if (s.estimator && watched.seen_at) {
+          const std::int64_t since = detail::to_ms(*watched.seen_at);
+          if (changed) s.estimator->observe_change(since, detail::to_ms(now));
+          // It runs and moved at its last answer, so it moves with the passes: none came since.
+          if (!changed && watched.moving && task.status == TaskStatus::InProgress) {
+            s.estimator->observe_quiet(since, detail::to_ms(now));
+          }
+        }
+        s.cycle_changed = s.cycle_changed || changed;
+        watched.moving = changed;
+        watched.seen_at = now;
         if (!watched.seen || *watched.seen != seen) {
           watched.seen = seen;
           watched.last_change = now;
@@ -222,6 +249,11 @@ std::size_t TaskWatcher::poll_once() {
   }
 
   std::lock_guard<std::mutex> lock(s.mutex);
+  if (s.cycle_answered) {
+    s.planner.answered(s.now(), s.cycle_changed, std::nullopt);
+  } else if (!ids.empty()) {
+    s.planner.failed();
+  }
   return s.pending.size();
 }
 
@@ -230,13 +262,16 @@ namespace {
 // The pause between cycles, on the client's clock; stop() cuts it short through the stop token.
 void pause(TaskWatcher::State& s) {
   CancellationToken stop;
+  const Clock& clock = s.client.clock();
+  Clock::time_point wake;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     if (s.stopping) return;
     stop = s.stop_token;
+    const Clock::time_point now = clock.now();
+    wake = now + s.planner.next_delay(now);
   }
-  const Clock& clock = s.client.clock();
-  (void)clock.sleep_until(clock.now() + s.options.interval, &stop);
+  (void)clock.sleep_until(wake, &stop);
 }
 
 }  // namespace

@@ -1,0 +1,96 @@
+// PollPlanner: the configured intervals, or just after each pass the estimator expects.
+#include "waiting/schedule.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace cometapi::detail {
+
+using std::chrono::milliseconds;
+
+PollPlanner::PollPlanner(std::shared_ptr<SyncEstimator> estimator, Intervals intervals)
+    : estimator_(std::move(estimator)), intervals_(intervals), interval_(intervals.first) {}
+
+milliseconds PollPlanner::configured() {
+  if (!started_) {
+    started_ = true;
+    interval_ = intervals_.first;
+    return interval_;
+  }
+  // In doubles, capped before the conversion: any factor the caller sets stays defined.
+  const double factor = std::isnan(intervals_.factor) ? 1.0 : intervals_.factor;
+  const double grown = static_cast<double>(interval_.count()) * std::max(1.0, factor);
+  interval_ = milliseconds(
+      static_cast<long long>(std::min(grown, static_cast<double>(intervals_.max.count()))));
+  return interval_;
+}
+
+void PollPlanner::answered(Clock::time_point at, bool changed,
+                           std::optional<Clock::time_point> since, bool running) {
+  failed_ = false;
+  last_answer_ = to_ms(at);
+  if (since && estimator_) {
+    if (changed) estimator_->observe_change(to_ms(*since), to_ms(at));
+    // The task runs and moved at its last answer, so it moves with the passes: none came since.
+    if (!changed && changed_ && running) estimator_->observe_quiet(to_ms(*since), to_ms(at));
+  }
+  const bool probe = std::exchange(probing_, false);
+  if (probe && !changed) return;  // as expected before the pass: the state stays as it was
+  if (probe) first_pass_ = probed_pass_ + 1;  // the pass came early: no need to poll after it
+  changed_before_ = changed_;
+  changed_ = changed;
+  if (changed) followed_up_ = false;
+}
+
+void PollPlanner::failed() {
+  failed_ = true;
+  probing_ = false;
+}
+
+milliseconds PollPlanner::next_delay(Clock::time_point now) {
+  std::optional<SyncEstimator::Estimate> e = estimator_ ? estimator_->estimate() : std::nullopt;
+  const std::int64_t t = to_ms(now);
+  // The first pass whose window, plus the margin, is still ahead.
+  std::int64_t k = e ? e->pass_after(t - kMargin + 1) : 0;
+  if (e && first_pass_) k = std::max(k, *first_pass_);
+  // The last answer showed a change: the pass whose window it fell in is seen (the estimate may
+  // have moved its window a little since).
+  while (e && changed_ && last_answer_ && e->window_lo(k) <= *last_answer_) ++k;
+  first_pass_.reset();
+  // Too far from what was seen to know the window well enough.
+  if (e && e->window_hi(k) - e->window_lo(k) > kMaxWindow) e.reset();
+  // No estimate (or it stopped fitting): the configured intervals, where they would be had they
+  // run all along (starting them over would cost every waiter a burst of polls).
+  if (!e) {
+    const milliseconds d = configured();
+    if (!estimator_ || d < intervals_.max || !last_answer_) return d;
+    // At a fixed pace every poll falls at the same point between two passes, which tells nothing
+    // of where the passes are: while learning from answers, vary it (shorter only, 70 to 100 %).
+    varied_ = std::fmod(varied_ + 0.6180339887, 1.0);
+    return milliseconds(
+        static_cast<long long>(static_cast<double>(d.count()) * (0.7 + 0.3 * varied_)));
+  }
+  std::int64_t at = e->window_hi(k) + kMargin;
+  if (failed_) {
+    at = std::min(at, t + intervals_.first.count());
+  } else if (!changed_ && changed_before_ && !followed_up_) {
+    // The task changed at the last pass but not at this one: the pass may be late.
+    followed_up_ = true;
+    at = std::min(at, t + kFollowUp);
+  } else if (changed_) {
+    // A probe: in the middle of a wide window, which it halves whatever it sees; just before a
+    // narrow one, to catch a pass that comes early. One waiter of the client probes a pass.
+    const std::int64_t lo = e->window_lo(k), hi = e->window_hi(k);
+    const bool wide = hi - lo > 2 * kProbeLead;
+    const std::int64_t probe = wide ? lo + (hi - lo) / 2 : lo - kProbeLead;
+    if (probe > t + kMargin && estimator_->claim_probe(k, wide ? 2 : SyncEstimator::kProbeEvery)) {
+      probing_ = true;
+      probed_pass_ = k;
+      at = probe;
+    }
+  }
+  return milliseconds(std::clamp<std::int64_t>(at - t, 0, intervals_.learned_max.count()));
+}
+
+}  // namespace cometapi::detail

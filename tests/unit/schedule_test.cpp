@@ -1,0 +1,269 @@
+// The learned schedule (SyncEstimator + PollPlanner) against a model gateway whose bulk passes
+// happen at known times: no HTTP, no clock, every poll computed. Deterministic.
+#include "waiting/schedule.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "waiting/sync_estimator.hpp"
+
+namespace cometapi::detail {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr std::int64_t kMinute = 60 * 1000;
+
+// The times of the gateway's passes; a read shows the state of the last pass.
+struct Gateway {
+  std::vector<std::int64_t> passes;
+
+  // Passes every `period` from `phase` up to `until`.
+  Gateway& every(std::int64_t period, std::int64_t phase, std::int64_t until) {
+    for (std::int64_t t = phase; t < until; t += period) passes.push_back(t);
+    std::sort(passes.begin(), passes.end());
+    return *this;
+  }
+  // Passes in (from, to].
+  std::int64_t count(std::int64_t from, std::int64_t to) const {
+    return std::upper_bound(passes.begin(), passes.end(), to) -
+           std::upper_bound(passes.begin(), passes.end(), from);
+  }
+  // The first pass at or after `t`: the one that shows a result ready at `t`.
+  std::int64_t first_from(std::int64_t t) const {
+    return *std::lower_bound(passes.begin(), passes.end(), t);
+  }
+};
+
+// A task submitted at `submit` whose result the upstream has at `ready`. It changes at every pass
+// in between (progress), as a running job does.
+struct Job {
+  std::int64_t submit, ready;
+};
+
+struct Outcome {
+  std::int64_t lag = 0;  // from the pass that made the result visible to the wait's end
+  std::int64_t requests = 0;
+  std::int64_t passes = 0;  // passes from the submit to that pass, both counted
+};
+
+const Intervals kDefaults{milliseconds(2000), 1.5, milliseconds(15000), milliseconds(15000)};
+
+// Runs one wait per job, all at once (in time order), each with its own planner over `estimator`
+// (null: the configured intervals only, today's schedule).
+std::vector<Outcome> run(const Gateway& gateway, const std::vector<Job>& jobs,
+                         const std::shared_ptr<SyncEstimator>& estimator) {
+  struct Wait {
+    PollPlanner planner;
+    std::int64_t next = 0, visible = 0, last_state = -1;
+    std::optional<std::int64_t> last_answer;
+    bool done = false;
+  };
+  const auto at = [](std::int64_t t) { return Clock::time_point(milliseconds(t)); };
+  std::vector<Wait> waits;
+  std::vector<Outcome> out(jobs.size());
+  for (const Job& job : jobs) {
+    waits.push_back({PollPlanner(estimator, kDefaults), 0, gateway.first_from(job.ready)});
+    waits.back().next = job.submit + waits.back().planner.next_delay(at(job.submit)).count();
+  }
+  while (true) {
+    std::size_t i = waits.size();
+    for (std::size_t j = 0; j < waits.size(); ++j) {
+      if (!waits[j].done && (i == waits.size() || waits[j].next < waits[i].next)) i = j;
+    }
+    if (i == waits.size()) break;
+    Wait& w = waits[i];
+    const std::int64_t t = w.next;
+    ++out[i].requests;
+    const std::int64_t state = gateway.count(jobs[i].submit, std::min(t, w.visible));
+    const bool changed = w.last_state >= 0 && state != w.last_state;
+    std::optional<Clock::time_point> since;
+    if (w.last_answer) since = at(*w.last_answer);
+    w.planner.answered(at(t), changed, since, true);
+    w.last_answer = t, w.last_state = state;
+    if (t >= w.visible) {
+      w.done = true;
+      out[i].lag = t - w.visible;
+      out[i].passes = gateway.count(jobs[i].submit, w.visible);
+      continue;
+    }
+    w.next = t + w.planner.next_delay(at(t)).count();
+  }
+  return out;
+}
+
+// Jobs submitted every 7 to 19 s between `from` and `until`, running 20 to 90 s.
+std::vector<Job> jobs_between(std::int64_t from, std::int64_t until) {
+  std::vector<Job> jobs;
+  std::uint32_t x = 12345;
+  const auto next = [&x](std::uint32_t n) {
+    x = x * 1103515245u + 12345u;
+    return (x >> 8) % n;
+  };
+  for (std::int64_t t = from; t < until; t += 7000 + next(12000)) {
+    jobs.push_back({t, t + 20000 + next(70000)});
+  }
+  return jobs;
+}
+
+std::int64_t percentile(std::vector<std::int64_t> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+struct Figures {
+  std::int64_t median_lag, p95_lag, max_lag;
+  double requests_per_pass;
+};
+
+// The figures of the waits whose job was submitted at or after `from`.
+Figures figures(const std::vector<Job>& jobs, const std::vector<Outcome>& out, std::int64_t from) {
+  std::vector<std::int64_t> lags;
+  std::int64_t requests = 0, passes = 0;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i].submit < from) continue;
+    lags.push_back(out[i].lag);
+    requests += out[i].requests, passes += out[i].passes;
+  }
+  return {percentile(lags, 0.5), percentile(lags, 0.95), percentile(lags, 1.0),
+          static_cast<double>(requests) / static_cast<double>(passes)};
+}
+
+TEST(SyncEstimator, NoEstimateFromTooFewObservations) {
+  SyncEstimator estimator;
+  estimator.observe_change(1000, 4000);
+  estimator.observe_change(15000, 17000);
+  EXPECT_FALSE(estimator.estimate());
+}
+
+TEST(SyncEstimator, FindsPeriodAndWindowFromNarrowIntervals) {
+  SyncEstimator estimator;
+  // Passes at 3700 + k * 15000; each observation brackets one, 0.3 to 4 s wide.
+  const std::int64_t pass[] = {3700, 18700, 48700, 63700, 93700, 108700, 153700};
+  const std::int64_t before[] = {1000, 300, 2500, 2900, 100, 3100, 1800};
+  const std::int64_t after[] = {900, 200, 1400, 100, 700, 300, 1200};
+  for (int i = 0; i < 7; ++i) estimator.observe_change(pass[i] - before[i], pass[i] + after[i]);
+  const auto e = estimator.estimate();
+  ASSERT_TRUE(e);
+  EXPECT_NEAR(static_cast<double>(e->period), 15000.0, 20.0);
+  const std::int64_t k = e->pass_after(200000);
+  const std::int64_t next_pass = 3700 + 15000 * ((200000 - 3700) / 15000 + 1);
+  EXPECT_LE(e->window_lo(k) - 250, next_pass);
+  EXPECT_GE(e->window_hi(k) + 250, next_pass);
+  EXPECT_LE(e->hi - e->lo, 1500);
+}
+
+TEST(SyncEstimator, DivisorsOfThePeriodAreNotTaken) {
+  SyncEstimator estimator;
+  // Narrow observations of passes every 30 s: 15 s and 10 s fit them as well; 30 s is the answer.
+  for (std::int64_t k = 0; k < 8; ++k) {
+    estimator.observe_change(5000 + k * 30000 - 600, 5000 + k * 30000 + 400);
+  }
+  const auto e = estimator.estimate();
+  ASSERT_TRUE(e);
+  EXPECT_NEAR(static_cast<double>(e->period), 30000.0, 30.0);
+}
+
+TEST(LearnedSchedule, LocksOnAndPollsJustAfterEachPass) {
+  const Gateway gateway = Gateway().every(15000, 3700, 130 * kMinute);
+  const std::vector<Job> jobs = jobs_between(0, 120 * kMinute);
+  auto estimator = std::make_shared<SyncEstimator>();
+  const auto out = run(gateway, jobs, estimator);
+
+  const auto e = estimator->estimate();
+  ASSERT_TRUE(e);
+  EXPECT_NEAR(static_cast<double>(e->period), 15000.0, 20.0);
+  // After the first minutes: a result is seen within a second of its pass, at about one request
+  // per pass.
+  const Figures learned = figures(jobs, out, 5 * kMinute);
+  EXPECT_LE(learned.median_lag, 1000);
+  EXPECT_LE(learned.p95_lag, 1500);
+  // Each task here moves at every pass, and the first poll of a wait may come just before its
+  // first pass: the simulator's bench shows 1.01 (docs/performance.md).
+  EXPECT_LE(learned.requests_per_pass, 1.25);
+  // Today's schedule, for comparison: later and busier.
+  const Figures old = figures(jobs, run(gateway, jobs, nullptr), 5 * kMinute);
+  EXPECT_GT(old.median_lag, 3 * learned.median_lag);
+  EXPECT_GT(old.requests_per_pass, learned.requests_per_pass);
+}
+
+TEST(LearnedSchedule, RecoversWhenThePeriodChanges) {
+  // 15 s for 40 minutes, then 12 s at another phase.
+  Gateway gateway = Gateway().every(15000, 3700, 40 * kMinute);
+  gateway.every(12000, 40 * kMinute + 11100, 130 * kMinute);
+  const std::vector<Job> jobs = jobs_between(0, 120 * kMinute);
+  auto estimator = std::make_shared<SyncEstimator>();
+  const auto out = run(gateway, jobs, estimator);
+
+  const auto e = estimator->estimate();
+  ASSERT_TRUE(e);
+  EXPECT_NEAR(static_cast<double>(e->period), 12000.0, 20.0);
+  // Ten minutes after the change most results are seen within a second again; the last waits
+  // that had locked onto the old passes take longer to come round (see docs/waiting.md).
+  EXPECT_LE(figures(jobs, out, 50 * kMinute).median_lag, 1000);
+  const Figures after = figures(jobs, out, 80 * kMinute);
+  EXPECT_LE(after.median_lag, 1000);
+  EXPECT_LE(after.p95_lag, 1500);
+  EXPECT_LE(after.requests_per_pass, 1.25);
+}
+
+TEST(LearnedSchedule, NeverLaterThanTheOldScheduleByMoreThanOnePass) {
+  struct Case {
+    const char* name;
+    Gateway gateway;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"steady", Gateway().every(15000, 3700, 70 * kMinute)});
+  Gateway changed = Gateway().every(15000, 3700, 30 * kMinute);
+  cases.push_back({"period change", changed.every(20000, 30 * kMinute + 11100, 70 * kMinute)});
+  // Passes that come up to 3 s late or early, at random.
+  Gateway jittery;
+  std::uint32_t x = 7;
+  for (std::int64_t t = 3700; t < 70 * kMinute; t += 15000) {
+    x = x * 1103515245u + 12345u;
+    jittery.passes.push_back(t + static_cast<std::int64_t>((x >> 8) % 6000) - 3000);
+  }
+  cases.push_back({"jitter", jittery});
+  cases.push_back({"slow gateway", Gateway().every(40000, 9000, 70 * kMinute)});
+  const std::vector<Job> jobs = jobs_between(0, 60 * kMinute);
+  for (const Case& c : cases) {
+    const auto learned = run(c.gateway, jobs, std::make_shared<SyncEstimator>());
+    const auto old = run(c.gateway, jobs, nullptr);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      EXPECT_LE(learned[i].lag, old[i].lag + 15000) << c.name << ", job " << i;
+    }
+  }
+}
+
+TEST(LearnedSchedule, WithoutAnEstimateItIsTheConfiguredIntervals) {
+  PollPlanner learned(std::make_shared<SyncEstimator>(), kDefaults);
+  PollPlanner plain(nullptr, kDefaults);
+  Clock::time_point t{};
+  std::vector<milliseconds> plain_delays, learned_delays;
+  for (int i = 0; i < 10; ++i) {
+    plain_delays.push_back(plain.next_delay(t));
+    learned_delays.push_back(learned.next_delay(t));
+    t += plain_delays.back();
+    learned.answered(t, true, std::nullopt);
+    plain.answered(t, true, std::nullopt);
+  }
+  EXPECT_EQ(plain_delays,
+            (std::vector<milliseconds>{milliseconds(2000), milliseconds(3000), milliseconds(4500),
+                                       milliseconds(6750), milliseconds(10125), milliseconds(15000),
+                                       milliseconds(15000), milliseconds(15000),
+                                       milliseconds(15000), milliseconds(15000)}));
+  // The same while they grow; at the cap, learning varies the pace, never beyond it.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(learned_delays[i], plain_delays[i]);
+  std::set<milliseconds> at_cap(learned_delays.begin() + 5, learned_delays.end());
+  EXPECT_GT(at_cap.size(), 3u);
+  for (milliseconds d : at_cap) {
+    EXPECT_GE(d, milliseconds(10500));
+    EXPECT_LE(d, milliseconds(15000));
+  }
+}
+
+}  // namespace
+}  // namespace cometapi::detail
