@@ -79,6 +79,54 @@ def fmt_int(n):
     return "{:,}".format(int(round(n)))
 
 
+def waiting_rows(waiting):
+    """Rows 9 and 10: lag after the pass that showed each result, and requests, per schedule."""
+    rows = []
+
+    def lag(r):
+        return "median %.1f s, p95 %.1f s" % (r["lag_median_ms"] / 1e3, r["lag_p95_ms"] / 1e3)
+
+    def steady(r):
+        return "median %.1f s, p95 %.1f s" % (r["steady_lag_median_ms"] / 1e3,
+                                              r["steady_lag_p95_ms"] / 1e3)
+
+    learned, today, fixed5 = (waiting.get(k) for k in ("wait_learned", "wait_today", "wait_fixed5"))
+    if learned and today and fixed5:
+        for r, what in ((today, "backoff 2 s ×1.5 to 15 s (0.2)"), (fixed5, "a fixed 5 s poll")):
+            rows.append(("9", "`TaskPoller::wait`, one per task (%d tasks, 15 s passes): lag after "
+                         "the pass" % learned["tasks"], lag(learned), what, lag(r),
+                         "%.2f×" % (learned["lag_median_ms"] / max(1, r["lag_median_ms"])),
+                         "report"))
+            rows.append(("9", "`TaskPoller::wait`: requests per task (per pass per task)",
+                         "%.2f (%.2f)" % (learned["requests_per_task"],
+                                          learned["requests_per_pass_per_task"]), what,
+                         "%.2f (%.2f)" % (r["requests_per_task"], r["requests_per_pass_per_task"]),
+                         "%.2f×" % (learned["requests_per_task"] / r["requests_per_task"]),
+                         "report"))
+        ok = (learned["steady_lag_median_ms"] <= 1000 and learned["steady_lag_p95_ms"] <= 2000
+              and learned["steady_requests_per_pass_per_task"] <= 1.2)
+        rows.append(("9", "`TaskPoller::wait`, learned, tasks after the first 5 min: lag; "
+                     "requests per pass per task",
+                     "%s; %.2f" % (steady(learned), learned["steady_requests_per_pass_per_task"]),
+                     "backoff (0.2)", "%s; %.2f" % (steady(today),
+                                                    today["steady_requests_per_pass_per_task"]),
+                     "—", "≤ 1 s, ≤ 2 s; ≤ 1.2 " + ("✅" if ok else "❌")))
+    wl, wt = waiting.get("watch_learned"), waiting.get("watch_today")
+    if wl and wt:
+        rows.append(("10", "`TaskWatcher` (%d tasks, 1 chunk): lag after the pass; requests per "
+                     "pass" % wl["tasks"], "%s; %.2f" % (lag(wl), wl["requests_per_pass"]),
+                     "every 5 s (0.2)", "%s; %.2f" % (lag(wt), wt["requests_per_pass"]),
+                     "%.2f× the requests" % (wl["requests_per_pass"] / wt["requests_per_pass"]),
+                     "report"))
+        ok = (wl["steady_lag_median_ms"] <= 1000 and wl["steady_lag_p95_ms"] <= 2000
+              and wl["steady_requests_per_pass"] <= 1.2)
+        rows.append(("10", "`TaskWatcher`, learned, after the first 5 min: lag; requests per pass",
+                     "%s; %.2f" % (steady(wl), wl["steady_requests_per_pass"]), "every 5 s (0.2)",
+                     "%s; %.2f" % (steady(wt), wt["steady_requests_per_pass"]), "—",
+                     "≤ 1 s, ≤ 2 s; ≤ 1.2 " + ("✅" if ok else "❌")))
+    return rows
+
+
 def main():
     d = sys.argv[1]
     calls_json = load(os.path.join(d, "calls.json"))
@@ -88,6 +136,7 @@ def main():
     python = load(os.path.join(d, "python.json"))
     memory = load(os.path.join(d, "memory.json"))
     blend = load(os.path.join(d, "blend.json"))
+    waiting = load(os.path.join(d, "waiting.json")) or {}
     machine = load(os.path.join(d, "machine.json")) or {}
     instructions = {}
     try:
@@ -213,6 +262,8 @@ def main():
                      "+%.1f MiB" % blend["peak_rise_mib"], "the payload itself",
                      "%.1f MiB" % blend["payload_mib"],
                      "%.2fx the payload" % blend["rise_over_payload"], "report"))
+
+    rows.extend(waiting_rows(waiting))
 
     m = machine
     print("Machine: %s, %s cores, %s GB RAM; %s, Linux %s; %s; %s; build %s; pinning: %s; "
