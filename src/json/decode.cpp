@@ -127,9 +127,9 @@ Task take_task(json& object) {
   return task;
 }
 
-Result<Task> with_id(Task task) {
+Result<Task> with_id(Task&& task) {
   if (task.id.empty()) return response_invalid("task has no 'id'");
-  return task;
+  return std::move(task);
 }
 
 }  // namespace

@@ -21,6 +21,8 @@ namespace cometapi::detail {
 
 namespace {
 
+constexpr std::size_t kButtonsReserved = 10;
+
 // What the parser is inside of (skipped subtrees and `properties` are tracked apart).
 enum class Where { kTop, kList, kTask, kButtons, kButton, kUrls, kUrlItem };
 
@@ -67,6 +69,8 @@ class TaskHandler {
         }
         return skip();
       case Where::kButtons:
+        // A finished grid has 9 buttons; growing one by one would allocate five times.
+        if (task_->buttons.empty()) task_->buttons.reserve(kButtonsReserved);
         task_->buttons.emplace_back();
         return push(Where::kButton);
       case Where::kUrls:
