@@ -7,75 +7,36 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "json/codec.hpp"
+#include "task_text.hpp"
 
 namespace cometapi {
 namespace {
 
-using nlohmann::json;
-
-json describe(const Task& task) {
-  json buttons = json::array();
-  for (const Button& b : task.buttons) {
-    buttons.push_back({b.custom_id, b.emoji, b.label, b.type, b.style});
-  }
-  return {{"id", task.id},
-          {"action", task.action},
-          {"custom_id", task.custom_id},
-          {"bot_type", task.bot_type},
-          {"prompt", task.prompt},
-          {"prompt_en", task.prompt_en},
-          {"description", task.description},
-          {"state", task.state},
-          {"status", static_cast<int>(task.status)},
-          {"status_text", task.status_text},
-          {"progress", task.progress},
-          {"submit_time", task.submit_time},
-          {"start_time", task.start_time},
-          {"finish_time", task.finish_time},
-          {"image_url", task.image_url},
-          {"video_url", task.video_url},
-          {"video_urls", task.video_urls},
-          {"image_urls", task.image_urls},
-          {"fail_reason", task.fail_reason},
-          {"mask_base64", task.mask_base64},
-          {"buttons", buttons},
-          {"final_prompt", task.properties.final_prompt},
-          {"final_zh_prompt", task.properties.final_zh_prompt},
-          {"raw_json", task.properties.raw_json},
-          {"parent_id", task.parent_id},
-          {"seed", task.seed}};
-}
+using testing_support::task_text;
+using testing_support::tasks_text;
 
 template <typename T>
-std::string outcome(const Result<T>& result, json (*what)(const T&)) {
+std::string outcome(const Result<T>& result, std::string (*text)(const T&)) {
   if (!result.ok()) {
     return "error " + std::to_string(static_cast<int>(result.error().kind)) + ": " +
            result.error().message;
   }
-  return what(*result).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-json describe_list(const std::vector<Task>& tasks) {
-  json list = json::array();
-  for (const Task& task : tasks) list.push_back(describe(task));
-  return list;
+  return text(*result);
 }
 
 // Both decoders, as a task and as a list; returns how many of the four answers were successes.
 int expect_same(const std::string& body) {
   const auto task = detail::decode_task(body);
   const auto tree = detail::decode_task_tree(body);
-  EXPECT_EQ(outcome(task, describe), outcome(tree, describe)) << "task body: " << body;
+  EXPECT_EQ(outcome(task, task_text), outcome(tree, task_text)) << "task body: " << body;
   const auto list = detail::decode_task_list(body);
   const auto tree_list = detail::decode_task_list_tree(body);
-  EXPECT_EQ(outcome(list, describe_list), outcome(tree_list, describe_list))
-      << "list body: " << body;
+  EXPECT_EQ(outcome(list, tasks_text), outcome(tree_list, tasks_text)) << "list body: " << body;
   return (task.ok() ? 1 : 0) + (list.ok() ? 1 : 0);
 }
 
