@@ -12,7 +12,11 @@
 # and, when cometapi_images exists (COMETAPI_BUILD_IMAGES), the optional COMPONENT `images`:
 #   <libdir>/libcometapi_images.{a,so}, <includedir>/cometapi/grid.hpp and
 #   <libdir>/cmake/cometapi/cometapiImagesTargets*.cmake, loaded by
-#   find_package(cometapi CONFIG COMPONENTS images).
+#   find_package(cometapi CONFIG COMPONENTS images);
+# and, when cometapi_jobs exists (SQLite found), the optional COMPONENT `jobs`:
+#   <libdir>/libcometapi_jobs.{a,so}, <includedir>/cometapi/jobs.hpp and
+#   <libdir>/cmake/cometapi/cometapiJobsTargets*.cmake, loaded by
+#   find_package(cometapi CONFIG COMPONENTS jobs).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -28,12 +32,13 @@ install(TARGETS cometapi
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # (The include directory comes from the target's own $<INSTALL_INTERFACE:...>, see src/.)
 
-# The public headers, without testing/ and grid.hpp (they belong to the optional components).
+# The public headers, without testing/, grid.hpp and jobs.hpp (the optional components' own).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/cometapi/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cometapi
   FILES_MATCHING PATTERN "*.hpp"
   PATTERN "testing" EXCLUDE
-  PATTERN "grid.hpp" EXCLUDE)
+  PATTERN "grid.hpp" EXCLUDE
+  PATTERN "jobs.hpp" EXCLUDE)
 install(FILES ${PROJECT_BINARY_DIR}/generated/include/cometapi/version.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cometapi)
 
@@ -119,6 +124,32 @@ if(TARGET cometapi_images)
     NAMESPACE cometapi::
     DESTINATION ${COMETAPI_INSTALL_CMAKEDIR}
     COMPONENT images)
+endif()
+
+# --- the optional jobs component (JobStore, JobRunner) -----------------------------------------
+# A static cometapi_jobs names SQLite and nlohmann_json in its link interface: the config finds
+# them again.
+set(COMETAPI_HAS_JOBS_COMPONENT OFF)
+set(COMETAPI_JOBS_STATIC OFF)
+if(TARGET cometapi_jobs)
+  set(COMETAPI_HAS_JOBS_COMPONENT ON)
+  get_target_property(_cometapi_jobs_type cometapi_jobs TYPE)
+  if(_cometapi_jobs_type STREQUAL "STATIC_LIBRARY")
+    set(COMETAPI_JOBS_STATIC ON)
+  endif()
+  install(TARGETS cometapi_jobs
+    EXPORT cometapiJobsTargets
+    COMPONENT jobs
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT jobs
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT jobs
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT jobs)
+  install(FILES ${PROJECT_SOURCE_DIR}/include/cometapi/jobs.hpp
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cometapi
+    COMPONENT jobs)
+  install(EXPORT cometapiJobsTargets
+    NAMESPACE cometapi::
+    DESTINATION ${COMETAPI_INSTALL_CMAKEDIR}
+    COMPONENT jobs)
 endif()
 
 # --- cometapiConfig.cmake and cometapiConfigVersion.cmake --------------------------------------
@@ -227,6 +258,7 @@ unset(_cometapi_dir)
 unset(_cometapi_type)
 unset(_cometapi_testing_type)
 unset(_cometapi_images_type)
+unset(_cometapi_jobs_type)
 unset(_cometapi_testing_export_name)
 unset(_cometapi_testing_libs)
 unset(_cometapi_lib)
