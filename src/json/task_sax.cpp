@@ -12,7 +12,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "json/read.hpp"
 #include "json/task_fields.hpp"
@@ -53,7 +55,8 @@ class TaskHandler {
 
   bool start_object(std::size_t /*size*/) {
     if (++depth_ > kMaxDepth) return false;
-    if (skip_ > 0 || !tree_.empty()) return enter_skipped_or_tree(json::object());
+    if (skip_ > 0) return skip_deeper();
+    if (!tree_.empty()) return open_in_tree(json::object());
     switch (here()) {
       case Where::kTop:
         if (list_ != nullptr) return false;
@@ -85,7 +88,8 @@ class TaskHandler {
 
   bool start_array(std::size_t /*size*/) {
     if (++depth_ > kMaxDepth) return false;
-    if (skip_ > 0 || !tree_.empty()) return enter_skipped_or_tree(json::array());
+    if (skip_ > 0) return skip_deeper();
+    if (!tree_.empty()) return open_in_tree(json::array());
     switch (here()) {
       case Where::kTop:
         if (list_ == nullptr) return false;
@@ -150,11 +154,12 @@ class TaskHandler {
     return true;
   }
 
-  bool enter_skipped_or_tree(json node) {
-    if (skip_ > 0) {
-      ++skip_;
-      return true;
-    }
+  bool skip_deeper() {
+    ++skip_;
+    return true;
+  }
+
+  bool open_in_tree(json node) {
     tree_.push_back(&tree_put(std::move(node)));
     return true;
   }
