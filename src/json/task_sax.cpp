@@ -259,6 +259,8 @@ class TaskHandler {
 
   Task* task_;
   std::vector<Task>* list_;
+  // At most five deep: kTop, kList, kTask, kButtons (or kUrls), kButton (or kUrlItem); all
+  // else is skipped or goes into the `properties` tree.
   Where stack_[8] = {Where::kTop};
   int top_ = 0;
   int depth_ = 0;
