@@ -12,7 +12,11 @@
 # and, when cometapi_images exists (COMETAPI_BUILD_IMAGES), the optional COMPONENT `images`:
 #   <libdir>/libcometapi_images.{a,so}, <includedir>/cometapi/grid.hpp and
 #   <libdir>/cmake/cometapi/cometapiImagesTargets*.cmake, loaded by
-#   find_package(cometapi CONFIG COMPONENTS images).
+#   find_package(cometapi CONFIG COMPONENTS images);
+# and, when cometapi_jobs exists (SQLite found), the optional COMPONENT `jobs`:
+#   <libdir>/libcometapi_jobs.{a,so}, <includedir>/cometapi/jobs.hpp and
+#   <libdir>/cmake/cometapi/cometapiJobsTargets*.cmake, loaded by
+#   find_package(cometapi CONFIG COMPONENTS jobs).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -28,12 +32,13 @@ install(TARGETS cometapi
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # (The include directory comes from the target's own $<INSTALL_INTERFACE:...>, see src/.)
 
-# The public headers, without testing/ and grid.hpp (they belong to the optional components).
+# The public headers, without testing/, grid.hpp and jobs.hpp (the optional components' own).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/cometapi/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cometapi
   FILES_MATCHING PATTERN "*.hpp"
   PATTERN "testing" EXCLUDE
-  PATTERN "grid.hpp" EXCLUDE)
+  PATTERN "grid.hpp" EXCLUDE
+  PATTERN "jobs.hpp" EXCLUDE)
 install(FILES ${PROJECT_BINARY_DIR}/generated/include/cometapi/version.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cometapi)
 
@@ -95,31 +100,40 @@ if(TARGET cometapi_testing)
     COMPONENT testing)
 endif()
 
-# --- the optional images component (split_grid) ------------------------------------------------
-# A static cometapi_images names libpng, libjpeg and libwebp in its link interface: the config
-# finds them again (libwebp through pkg-config, as PkgConfig::COMETAPI_WEBP, the build's name).
-set(COMETAPI_HAS_IMAGES_COMPONENT OFF)
-set(COMETAPI_IMAGES_STATIC OFF)
-if(TARGET cometapi_images)
-  set(COMETAPI_HAS_IMAGES_COMPONENT ON)
-  get_target_property(_cometapi_images_type cometapi_images TYPE)
-  if(_cometapi_images_type STREQUAL "STATIC_LIBRARY")
-    set(COMETAPI_IMAGES_STATIC ON)
+# --- the optional images (split_grid) and jobs (JobStore, JobRunner) components ----------------
+# Installs <target> as COMPONENT <component>: the library, its one public header and the export
+# set cometapi<Export>Targets; sets COMETAPI_HAS_<NAME>_COMPONENT and COMETAPI_<NAME>_STATIC (for
+# the config, which finds a static library's private dependencies again: libpng, libjpeg and
+# libwebp for images, as PkgConfig::COMETAPI_WEBP, the build's name; SQLite and nlohmann_json
+# for jobs).
+function(cometapi_install_component target component export header)
+  string(TOUPPER "${component}" name)
+  set(COMETAPI_HAS_${name}_COMPONENT OFF PARENT_SCOPE)
+  set(COMETAPI_${name}_STATIC OFF PARENT_SCOPE)
+  if(NOT TARGET ${target})
+    return()
   endif()
-  install(TARGETS cometapi_images
-    EXPORT cometapiImagesTargets
-    COMPONENT images
-    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT images
-    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT images
-    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT images)
-  install(FILES ${PROJECT_SOURCE_DIR}/include/cometapi/grid.hpp
+  set(COMETAPI_HAS_${name}_COMPONENT ON PARENT_SCOPE)
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "STATIC_LIBRARY")
+    set(COMETAPI_${name}_STATIC ON PARENT_SCOPE)
+  endif()
+  install(TARGETS ${target}
+    EXPORT cometapi${export}Targets
+    COMPONENT ${component}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT ${component}
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT ${component}
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT ${component})
+  install(FILES ${PROJECT_SOURCE_DIR}/include/cometapi/${header}
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cometapi
-    COMPONENT images)
-  install(EXPORT cometapiImagesTargets
+    COMPONENT ${component})
+  install(EXPORT cometapi${export}Targets
     NAMESPACE cometapi::
     DESTINATION ${COMETAPI_INSTALL_CMAKEDIR}
-    COMPONENT images)
-endif()
+    COMPONENT ${component})
+endfunction()
+cometapi_install_component(cometapi_images images Images grid.hpp)
+cometapi_install_component(cometapi_jobs jobs Jobs jobs.hpp)
 
 # --- cometapiConfig.cmake and cometapiConfigVersion.cmake --------------------------------------
 # A static library carries its private link dependencies in its link interface as
@@ -226,7 +240,6 @@ unset(_cometapi_pc_INCLUDEDIR)
 unset(_cometapi_dir)
 unset(_cometapi_type)
 unset(_cometapi_testing_type)
-unset(_cometapi_images_type)
 unset(_cometapi_testing_export_name)
 unset(_cometapi_testing_libs)
 unset(_cometapi_lib)

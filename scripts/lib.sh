@@ -112,7 +112,8 @@ cometapi_build_fuzzers() {
   cometapi_log "configuring $build_dir (clang, libFuzzer)"
   CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCOMETAPI_BUILD_FUZZERS=ON -DCOMETAPI_BUILD_TESTS=OFF -DCOMETAPI_BUILD_EXAMPLES=OFF \
-    -DCOMETAPI_BUILD_TOOLS=OFF -DCOMETAPI_BUILD_TESTING_LIB=OFF -DCOMETAPI_BUILD_BENCHMARKS=OFF
+    -DCOMETAPI_BUILD_TOOLS=OFF -DCOMETAPI_BUILD_TESTING_LIB=OFF -DCOMETAPI_BUILD_BENCHMARKS=OFF \
+    -DCMAKE_UNITY_BUILD=ON
   cometapi_log "building $build_dir"
   cmake --build "$build_dir" --parallel "$(cometapi_jobs)"
 }

@@ -1,14 +1,12 @@
 // download_to_file: the folder checked first, the bytes written beside the target and renamed.
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include "client/client_core.hpp"
 #include "core/error_support.hpp"
+#include "core/platform.hpp"
 
 namespace cometapi {
 
@@ -47,26 +45,20 @@ Result<Done> CometClient::download_to_file(std::string_view url, const std::stri
   auto bytes = download(url, call);
   if (!bytes) return std::move(bytes).error();
 
-  // Written beside the target and renamed: readers see the old file or the whole new one, and a
-  // failure leaves no partial file behind. The file is created like any other (the umask applies).
+  // Written beside the target, put on the disk and renamed: readers see the old file or the whole
+  // new one, a failure leaves no partial file behind, and once this returns the file survives a
+  // crash of the machine (the job runner records "saved" on that promise). The file is created
+  // like any other (the umask applies).
   const fs::path temporary = temporary_beside(target);
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) return local_file("cannot create", temporary, std::strerror(errno));
-    file.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-    file.flush();
-    if (!file) {
-      const std::string reason = std::strerror(errno);
-      file.close();
-      fs::remove(temporary, code);
-      return local_file("cannot write", target, reason);
-    }
-  }
+  const std::string failure =
+      detail::write_file_synced(temporary.string(), bytes->data(), bytes->size());
+  if (!failure.empty()) return local_file("cannot write", target, failure);
   fs::rename(temporary, target, code);
   if (code) {
     fs::remove(temporary, code);
     return local_file("cannot move the download into place at", target, code.message());
   }
+  detail::sync_folder(folder.string());
   return Done{};
 }
 

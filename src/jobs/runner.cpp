@@ -188,11 +188,14 @@ JobRunner::Stats JobRunner::stats() const {
 
 void JobRunner::Impl::loop() {
   while (true) {
-    take_inbox();
+    // Read before the inbox is taken: a job submitted before stop() is then always recorded.
+    bool stop_now;
     {
       std::lock_guard<std::mutex> lock(mutex);
-      if (stopping) break;
+      stop_now = stopping;
     }
+    take_inbox();
+    if (stop_now) break;
     bool draining_now;
     {
       std::lock_guard<std::mutex> lock(mutex);

@@ -30,6 +30,12 @@ Result<SubmitResult> decode_submit(std::string_view body);
 Result<std::vector<std::string>> decode_upload(std::string_view body);
 Result<Task> decode_task(std::string_view body);
 Result<std::vector<Task>> decode_task_list(std::string_view body);
+// The two above read the parser's events straight into Task (json/task_sax.cpp). These build a
+// JSON tree first and read it with the same field table: they answer for every body the
+// streaming decoder gives up on (so errors are worded once), and they are the reference the
+// streaming decoder is tested against. Same results for every body.
+Result<Task> decode_task_tree(std::string_view body);
+Result<std::vector<Task>> decode_task_list_tree(std::string_view body);
 
 /// What an error body says, whichever of the three envelopes it uses (the gateway's, the
 /// OpenAI-style and the upstreams'; see docs/service-notes.md).

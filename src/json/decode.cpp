@@ -1,11 +1,12 @@
 // JSON answers to models: tolerant (unknown fields ignored, nulls accepted, ids and numbers read
 // from strings or numbers).
 #include <string_view>
-#include <unordered_map>
 
 #include "core/error_support.hpp"
 #include "json/codec.hpp"
 #include "json/read.hpp"
+#include "json/task_fields.hpp"
+#include "json/task_sax.hpp"
 
 namespace cometapi::detail {
 
@@ -56,62 +57,6 @@ Result<std::vector<std::string>> decode_upload(std::string_view body) {
 
 namespace {
 
-// The fields of a task and of a button, so each member of an object is looked at once.
-enum class TaskField {
-  kId,
-  kAction,
-  kCustomId,
-  kBotType,
-  kPrompt,
-  kPromptEn,
-  kDescription,
-  kState,
-  kStatus,
-  kProgress,
-  kSubmitTime,
-  kStartTime,
-  kFinishTime,
-  kImageUrl,
-  kVideoUrl,
-  kVideoUrls,
-  kImageUrls,
-  kFailReason,
-  kMaskBase64,
-  kParentId,
-  kSeed,
-  kButtons,
-  kProperties
-};
-
-const std::unordered_map<std::string_view, TaskField>& task_fields() {
-  static const std::unordered_map<std::string_view, TaskField> fields = {
-      {"id", TaskField::kId},
-      {"action", TaskField::kAction},
-      {"customId", TaskField::kCustomId},
-      {"botType", TaskField::kBotType},
-      {"prompt", TaskField::kPrompt},
-      {"promptEn", TaskField::kPromptEn},
-      {"description", TaskField::kDescription},
-      {"state", TaskField::kState},
-      {"status", TaskField::kStatus},
-      {"progress", TaskField::kProgress},
-      {"submitTime", TaskField::kSubmitTime},
-      {"startTime", TaskField::kStartTime},
-      {"finishTime", TaskField::kFinishTime},
-      {"imageUrl", TaskField::kImageUrl},
-      {"videoUrl", TaskField::kVideoUrl},
-      {"videoUrls", TaskField::kVideoUrls},
-      {"imageUrls", TaskField::kImageUrls},
-      {"failReason", TaskField::kFailReason},
-      {"maskBase64", TaskField::kMaskBase64},
-      {"parentId", TaskField::kParentId},
-      {"seed", TaskField::kSeed},
-      {"buttons", TaskField::kButtons},
-      {"properties", TaskField::kProperties},
-  };
-  return fields;
-}
-
 // Moves a string out of the tree (it is about to be thrown away); other types as any_string.
 std::string take_string(json& value) {
   if (value.is_string()) return std::move(value.get_ref<std::string&>());
@@ -139,92 +84,33 @@ std::vector<std::string> take_urls(json& value) {
 Button take_button(json& item) {
   Button button;
   for (auto& [key, value] : item.get_ref<json::object_t&>()) {
-    if (key == "customId") {
-      button.custom_id = take_string(value);
-    } else if (key == "emoji") {
-      button.emoji = take_string(value);
-    } else if (key == "label") {
-      button.label = take_string(value);
-    } else if (key == "type") {
-      button.type = clamp_int(any_int64(value));
-    } else if (key == "style") {
-      button.style = clamp_int(any_int64(value));
-    }
+    const ButtonField* field = find_button_field(key);
+    if (field == nullptr) continue;
+    if (field->text != nullptr) button.*field->text = take_string(value);
+    if (field->number != nullptr) button.*field->number = clamp_int(any_int64(value));
   }
   return button;
 }
 
 Task take_task(json& object) {
   Task task;
-  const auto& fields = task_fields();
   for (auto& [key, value] : object.get_ref<json::object_t&>()) {
-    const auto field = fields.find(key);
-    if (field == fields.end()) continue;  // unknown fields are ignored
-    switch (field->second) {
-      case TaskField::kId:
-        task.id = take_string(value);
+    const TaskField* field = find_task_field(key);
+    if (field == nullptr) continue;  // unknown fields are ignored
+    switch (field->kind) {
+      case TaskFieldKind::kText:
+        task.*field->text = take_string(value);
         break;
-      case TaskField::kAction:
-        task.action = take_string(value);
+      case TaskFieldKind::kTime:
+        task.*field->time = any_int64(value);
         break;
-      case TaskField::kCustomId:
-        task.custom_id = take_string(value);
-        break;
-      case TaskField::kBotType:
-        task.bot_type = take_string(value);
-        break;
-      case TaskField::kPrompt:
-        task.prompt = take_string(value);
-        break;
-      case TaskField::kPromptEn:
-        task.prompt_en = take_string(value);
-        break;
-      case TaskField::kDescription:
-        task.description = take_string(value);
-        break;
-      case TaskField::kState:
-        task.state = take_string(value);
-        break;
-      case TaskField::kStatus:
-        task.status_text = take_string(value);
-        break;
-      case TaskField::kProgress:
+      case TaskFieldKind::kProgress:
         task.progress = parse_percent(value);
         break;
-      case TaskField::kSubmitTime:
-        task.submit_time = any_int64(value);
+      case TaskFieldKind::kUrls:
+        task.*field->urls = take_urls(value);
         break;
-      case TaskField::kStartTime:
-        task.start_time = any_int64(value);
-        break;
-      case TaskField::kFinishTime:
-        task.finish_time = any_int64(value);
-        break;
-      case TaskField::kImageUrl:
-        task.image_url = take_string(value);
-        break;
-      case TaskField::kVideoUrl:
-        task.video_url = take_string(value);
-        break;
-      case TaskField::kVideoUrls:
-        task.video_urls = take_urls(value);
-        break;
-      case TaskField::kImageUrls:
-        task.image_urls = take_urls(value);
-        break;
-      case TaskField::kFailReason:
-        task.fail_reason = take_string(value);
-        break;
-      case TaskField::kMaskBase64:
-        task.mask_base64 = take_string(value);
-        break;
-      case TaskField::kParentId:
-        task.parent_id = take_string(value);
-        break;
-      case TaskField::kSeed:
-        task.seed = take_string(value);
-        break;
-      case TaskField::kButtons:
+      case TaskFieldKind::kButtons:
         if (value.is_array()) {
           task.buttons.reserve(value.size());
           for (json& item : value) {
@@ -232,12 +118,8 @@ Task take_task(json& object) {
           }
         }
         break;
-      case TaskField::kProperties:
-        if (value.is_object()) {
-          task.properties.raw_json = value.dump(-1, ' ', false, json::error_handler_t::replace);
-          task.properties.final_prompt = json_string(value, "finalPrompt");
-          task.properties.final_zh_prompt = json_string(value, "finalZhPrompt");
-        }
+      case TaskFieldKind::kProperties:
+        if (value.is_object()) read_properties(value, task.properties);
         break;
     }
   }
@@ -245,18 +127,21 @@ Task take_task(json& object) {
   return task;
 }
 
+Result<Task> with_id(Task&& task) {
+  if (task.id.empty()) return response_invalid("task has no 'id'");
+  return std::move(task);
+}
+
 }  // namespace
 
-Result<Task> decode_task(std::string_view body) {
+Result<Task> decode_task_tree(std::string_view body) {
   auto parsed = parse_body(body);
   if (!parsed) return std::move(parsed).error();
   if (!parsed->is_object()) return response_invalid("task is not a JSON object");
-  Task task = take_task(*parsed);
-  if (task.id.empty()) return response_invalid("task has no 'id'");
-  return task;
+  return with_id(take_task(*parsed));
 }
 
-Result<std::vector<Task>> decode_task_list(std::string_view body) {
+Result<std::vector<Task>> decode_task_list_tree(std::string_view body) {
   auto parsed = parse_body(body);
   if (!parsed) return std::move(parsed).error();
   std::vector<Task> tasks;
@@ -267,6 +152,18 @@ Result<std::vector<Task>> decode_task_list(std::string_view body) {
     if (item.is_object()) tasks.push_back(take_task(item));
   }
   return tasks;
+}
+
+Result<Task> decode_task(std::string_view body) {
+  Task task;
+  if (stream_task(body, task)) return with_id(std::move(task));
+  return decode_task_tree(body);
+}
+
+Result<std::vector<Task>> decode_task_list(std::string_view body) {
+  std::vector<Task> tasks;
+  if (stream_task_list(body, tasks)) return tasks;
+  return decode_task_list_tree(body);
 }
 
 }  // namespace cometapi::detail

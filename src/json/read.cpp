@@ -47,12 +47,13 @@ std::int64_t any_int64(const json& value) {
                : value.get<std::int64_t>();
   }
   if (value.is_number_float()) return clamp_to_int64(value.get<double>());
-  if (value.is_string()) {
-    const std::string& text = value.get_ref<const std::string&>();
-    return std::strtoll(text.c_str(), nullptr, 10);
-  }
+  if (value.is_string()) return int64_from_text(value.get_ref<const std::string&>());
   if (value.is_boolean()) return value.get<bool>() ? 1 : 0;
   return 0;
+}
+
+std::int64_t int64_from_text(const std::string& text) {
+  return std::strtoll(text.c_str(), nullptr, 10);
 }
 
 int clamp_int(std::int64_t value) {
@@ -117,16 +118,24 @@ std::int64_t json_int64(const json& object, const char* key) {
   return it == object.end() ? 0 : any_int64(*it);
 }
 
-int parse_percent(const json& value) {
-  std::int64_t percent = 0;
-  if (value.is_string()) {
-    // "45%", " 45 %", "45.5%": the leading number counts; "" is 0.
-    percent = clamp_to_int64(std::strtod(value.get_ref<const std::string&>().c_str(), nullptr));
-  } else {
-    percent = any_int64(value);
-  }
+namespace {
+
+int clamp_percent(std::int64_t percent) {
   if (percent < 0) return 0;
   if (percent > 100) return 100;
   return static_cast<int>(percent);
 }
+
+}  // namespace
+
+int parse_percent(const json& value) {
+  if (value.is_string()) return percent_from_text(value.get_ref<const std::string&>());
+  return clamp_percent(any_int64(value));
+}
+
+int percent_from_text(const std::string& text) {
+  // "45%", " 45 %", "45.5%": the leading number counts; "" is 0.
+  return clamp_percent(clamp_to_int64(std::strtod(text.c_str(), nullptr)));
+}
+
 }  // namespace cometapi::detail

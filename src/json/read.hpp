@@ -28,6 +28,8 @@ Result<json> parse_body(std::string_view body);
 std::string any_string(const json& value);
 /// An integer from a number or a numeric string, clamped to int64; 0 otherwise.
 std::int64_t any_int64(const json& value);
+/// any_int64 of a string: its leading integer (strtoll), 0 when there is none.
+std::int64_t int64_from_text(const std::string& text);
 int clamp_int(std::int64_t value);
 /// The member's JSON text when it is an object; "" otherwise.
 std::string raw_object(const json& object, const char* key);
@@ -37,5 +39,7 @@ std::string json_string(const json& object, const char* key);
 std::int64_t json_int64(const json& object, const char* key);
 /// "45%", 45, "45.5%": 0-100.
 int parse_percent(const json& value);
+/// parse_percent of a string.
+int percent_from_text(const std::string& text);
 
 }  // namespace cometapi::detail

@@ -5,6 +5,7 @@
 #   find_package          build and run find_package/ against that prefix
 #   find_package_testing  the same with COMPONENTS testing and the simulator
 #   find_package_images   the same with COMPONENTS images (split_grid)
+#   find_package_jobs     the same with COMPONENTS jobs (a JobStore on a real SQLite file)
 #   add_subdirectory      build and run add_subdirectory/ over the SDK's source tree
 #   add_subdirectory_testing  the same with COMETAPI_BUILD_TESTING_LIB and cometapi::testing
 #   fetchcontent          build and run fetchcontent/ (FetchContent with SOURCE_DIR, no network)
@@ -95,9 +96,13 @@ function(expect_no_file path)
   endif()
 endfunction()
 
-# The SDK as a subproject: its tests, tools, examples and install rules stay off.
+# The SDK as a subproject: its tests, tools, examples and install rules stay off. Its sources are
+# compiled as a unity build: these tests check how the project is consumed, which that does not
+# change, and it makes each of these builds several times quicker (the SDK's own build compiles
+# every file alone).
 set(subproject_args
     -DCOMETAPI_SOURCE_DIR=${COMETAPI_SOURCE_DIR}
+    -DCMAKE_UNITY_BUILD=ON
     -DCOMETAPI_BUILD_TESTS=OFF
     -DCOMETAPI_BUILD_EXAMPLES=OFF
     -DCOMETAPI_BUILD_TOOLS=OFF
@@ -153,6 +158,12 @@ if(MODE STREQUAL "install")
   else()
     expect_no_file(${includedir}/cometapi/grid.hpp)
   endif()
+  if(COMETAPI_HAS_JOBS)
+    expect_file(${includedir}/cometapi/jobs.hpp)
+    expect_file(${libdir}/cmake/cometapi/cometapiJobsTargets.cmake)
+  else()
+    expect_no_file(${includedir}/cometapi/jobs.hpp)
+  endif()
   file(READ ${libdir}/pkgconfig/cometapi.pc pc)
   string(FIND "${pc}" "prefix=${INSTALL_PREFIX}\n" at)
   if(at EQUAL -1)
@@ -172,6 +183,11 @@ elseif(MODE STREQUAL "find_package_testing")
 
 elseif(MODE STREQUAL "find_package_images")
   build_and_run(find_package_images cometapi_consumer_images
+    -DCMAKE_PREFIX_PATH=${INSTALL_PREFIX}
+    -DCOMETAPI_EXPECTED_PREFIX=${INSTALL_PREFIX})
+
+elseif(MODE STREQUAL "find_package_jobs")
+  build_and_run(find_package_jobs cometapi_consumer_jobs
     -DCMAKE_PREFIX_PATH=${INSTALL_PREFIX}
     -DCOMETAPI_EXPECTED_PREFIX=${INSTALL_PREFIX})
 

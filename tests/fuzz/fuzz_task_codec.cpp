@@ -1,5 +1,7 @@
 // Fuzzes the task codec: detail::decode_task and detail::decode_task_list (fetch and
 // list-by-condition answers, docs/service-notes.md), then the button helpers on every decoded task.
+// Both read the parser's events straight into Task; each must agree with its tree decoder
+// (decode_task_tree, decode_task_list_tree) on every body: the same task, list or error.
 //
 // Invariants: neither throws; decode_task succeeds exactly for a JSON object with a non-empty id
 // (string or number), fails with ResponseInvalid otherwise; a decoded task
@@ -10,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../support/task_text.hpp"
 #include "fuzz_support.hpp"
 #include "json/codec.hpp"
 #include "json/read.hpp"
@@ -35,8 +38,22 @@ bool plain_percent(const json& value, int& percent) {
   return percent <= 100;
 }
 
+// The streaming decoder (behind decode_task) and the tree decoder agree on every body.
+template <typename T>
+void check_same(const cometapi::Result<T>& streamed, const cometapi::Result<T>& tree,
+                std::string (*text)(const T&)) {
+  FUZZ_CHECK(streamed.ok() == tree.ok());
+  if (!streamed.ok()) {
+    FUZZ_CHECK(streamed.error().kind == tree.error().kind);
+    FUZZ_CHECK(streamed.error().message == tree.error().message);
+  } else {
+    FUZZ_CHECK(text(*streamed) == text(*tree));
+  }
+}
+
 void check_decode_task(std::string_view body, const json& parsed) {
   const auto task = detail::decode_task(body);
+  check_same(task, detail::decode_task_tree(body), cometapi::testing_support::task_text);
   if (parsed.is_discarded() || !parsed.is_object()) {
     FUZZ_CHECK(!task.ok());
     // `null` too: that it means "no such task" is the answer mapping's to say
@@ -72,6 +89,7 @@ void check_decode_task(std::string_view body, const json& parsed) {
 
 void check_decode_task_list(std::string_view body, const json& parsed) {
   const auto tasks = detail::decode_task_list(body);
+  check_same(tasks, detail::decode_task_list_tree(body), cometapi::testing_support::tasks_text);
   if (parsed.is_discarded() || !(parsed.is_null() || parsed.is_array())) {
     FUZZ_CHECK(!tasks.ok());
     FUZZ_CHECK(tasks.error().kind == ErrorKind::ResponseInvalid);

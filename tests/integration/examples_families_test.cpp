@@ -22,7 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-struct ProcessResult {
+struct ExampleRun {
   int exit_code = -1;
   std::string out;  // stdout
   std::string err;  // stderr
@@ -76,8 +76,8 @@ class ExampleFamiliesTest : public test::SimTest {
   }
 
   // Runs `exe args...` with the key and base URL of the simulator (env_prefix replaces them).
-  ProcessResult run(const char* exe, const std::vector<std::string>& args,
-                    std::string env_prefix = {}) const {
+  ExampleRun run(const char* exe, const std::vector<std::string>& args,
+                 std::string env_prefix = {}) const {
     if (env_prefix.empty()) {
       env_prefix = "env COMETAPI_KEY=" + std::string(test::kSimKey) +
                    " COMETAPI_BASE_URL=" + server_->base_url();
@@ -88,7 +88,7 @@ class ExampleFamiliesTest : public test::SimTest {
     for (const std::string& arg : args) command += " " + quote(arg);
     command += " 2>" + quote(err_path);
 
-    ProcessResult result;
+    ExampleRun result;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return result;
     char buffer[4096];
@@ -121,14 +121,14 @@ class ExampleFamiliesTest : public test::SimTest {
   std::string dir_;
 };
 
-std::string describe(const ProcessResult& r) {
+std::string describe(const ExampleRun& r) {
   return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
 }
 
 // ---- imagine ----------------------------------------------------------------------------------
 
 TEST_F(ExampleFamiliesTest, ImaginePrintsTheImageUrlAndTheButtons) {
-  ProcessResult r = run(COMETAPI_IMAGINE_EXE, {"a fox in the snow --ar 3:2"});
+  ExampleRun r = run(COMETAPI_IMAGINE_EXE, {"a fox in the snow --ar 3:2"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const std::string id = task_id_in(r.out);
   ASSERT_FALSE(id.empty()) << describe(r);
@@ -145,7 +145,7 @@ TEST_F(ExampleFamiliesTest, ImaginePrintsTheImageUrlAndTheButtons) {
 }
 
 TEST_F(ExampleFamiliesTest, ImagineReportsARefusalInOneLine) {
-  ProcessResult r = run(COMETAPI_IMAGINE_EXE, {"a bannedword"});
+  ExampleRun r = run(COMETAPI_IMAGINE_EXE, {"a bannedword"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_EQ(r.out, "");
   ASSERT_EQ(r.err_lines.size(), 1u) << describe(r);
@@ -155,7 +155,7 @@ TEST_F(ExampleFamiliesTest, ImagineReportsARefusalInOneLine) {
 
 TEST_F(ExampleFamiliesTest, ImagineReportsAFailedTask) {
   server_->fail_prompt("doomed", "Job failed: no luck");
-  ProcessResult r = run(COMETAPI_IMAGINE_EXE, {"a doomed job"});
+  ExampleRun r = run(COMETAPI_IMAGINE_EXE, {"a doomed job"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_FALSE(task_id_in(r.out).empty()) << describe(r);  // the id came first
   ASSERT_FALSE(r.err_lines.empty());
@@ -166,7 +166,7 @@ TEST_F(ExampleFamiliesTest, ImagineReportsAFailedTask) {
 // ---- describe ---------------------------------------------------------------------------------
 
 TEST_F(ExampleFamiliesTest, DescribeAFilePrintsFourSuggestions) {
-  ProcessResult r = run(COMETAPI_DESCRIBE_EXE, {png_file("photo.png")});
+  ExampleRun r = run(COMETAPI_DESCRIBE_EXE, {png_file("photo.png")});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const auto suggestions = split_lines(r.out);
   ASSERT_EQ(suggestions.size(), 4u) << describe(r);
@@ -179,7 +179,7 @@ TEST_F(ExampleFamiliesTest, DescribeAFilePrintsFourSuggestions) {
 }
 
 TEST_F(ExampleFamiliesTest, DescribeAUrlSendsTheLink) {
-  ProcessResult r = run(COMETAPI_DESCRIBE_EXE, {"https://cdn.example.test/photo.jpg"});
+  ExampleRun r = run(COMETAPI_DESCRIBE_EXE, {"https://cdn.example.test/photo.jpg"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_EQ(split_lines(r.out).size(), 4u) << describe(r);
   EXPECT_EQ(last_body("/mj/submit/describe"),
@@ -188,14 +188,14 @@ TEST_F(ExampleFamiliesTest, DescribeAUrlSendsTheLink) {
 
 TEST_F(ExampleFamiliesTest, DescribeRefusesAFileThatIsNotAnImage) {
   const std::string path = text_file("notes.txt");
-  ProcessResult r = run(COMETAPI_DESCRIBE_EXE, {path});
+  ExampleRun r = run(COMETAPI_DESCRIBE_EXE, {path});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   ASSERT_EQ(r.err_lines.size(), 1u) << describe(r);
   EXPECT_NE(r.err.find("InvalidArgument"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(path), std::string::npos) << r.err;
   EXPECT_TRUE(server_->journal().empty());  // refused before anything was sent
 
-  ProcessResult missing = run(COMETAPI_DESCRIBE_EXE, {dir_ + "/no-such-file.png"});
+  ExampleRun missing = run(COMETAPI_DESCRIBE_EXE, {dir_ + "/no-such-file.png"});
   EXPECT_EQ(missing.exit_code, 1) << describe(missing);
   EXPECT_EQ(missing.err_lines.size(), 1u) << describe(missing);
 }
@@ -203,8 +203,7 @@ TEST_F(ExampleFamiliesTest, DescribeRefusesAFileThatIsNotAnImage) {
 // ---- blend ------------------------------------------------------------------------------------
 
 TEST_F(ExampleFamiliesTest, BlendPrintsTheImageUrl) {
-  ProcessResult r =
-      run(COMETAPI_BLEND_EXE, {png_file("a.png"), png_file("b.png"), png_file("c.png")});
+  ExampleRun r = run(COMETAPI_BLEND_EXE, {png_file("a.png"), png_file("b.png"), png_file("c.png")});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const std::string id = task_id_in(r.out);
   ASSERT_FALSE(id.empty()) << describe(r);
@@ -220,11 +219,11 @@ TEST_F(ExampleFamiliesTest, BlendWantsTwoToFiveFiles) {
   const std::string png = png_file("a.png");
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{}, {png}, std::vector<std::string>(6, png)}) {
-    ProcessResult r = run(COMETAPI_BLEND_EXE, args);
+    ExampleRun r = run(COMETAPI_BLEND_EXE, args);
     EXPECT_EQ(r.exit_code, 2) << args.size() << " files\n" << describe(r);
     EXPECT_NE(r.err.find("usage"), std::string::npos) << r.err;
   }
-  ProcessResult bad = run(COMETAPI_BLEND_EXE, {png, text_file("b.txt")});
+  ExampleRun bad = run(COMETAPI_BLEND_EXE, {png, text_file("b.txt")});
   EXPECT_EQ(bad.exit_code, 1) << describe(bad);
   EXPECT_EQ(bad.err_lines.size(), 1u) << describe(bad);
   EXPECT_TRUE(server_->journal().empty());
@@ -233,7 +232,7 @@ TEST_F(ExampleFamiliesTest, BlendWantsTwoToFiveFiles) {
 // ---- video ------------------------------------------------------------------------------------
 
 TEST_F(ExampleFamiliesTest, VideoFromAFilePrintsFourVideoUrls) {
-  ProcessResult r = run(COMETAPI_VIDEO_EXE, {png_file("frame.png"), "the fox runs"});
+  ExampleRun r = run(COMETAPI_VIDEO_EXE, {png_file("frame.png"), "the fox runs"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const std::string id = task_id_in(r.out);
   ASSERT_FALSE(id.empty()) << describe(r);
@@ -251,13 +250,13 @@ TEST_F(ExampleFamiliesTest, VideoFromAFilePrintsFourVideoUrls) {
 }
 
 TEST_F(ExampleFamiliesTest, VideoFromAUrl) {
-  ProcessResult r = run(COMETAPI_VIDEO_EXE, {"https://cdn.example.test/frame.png"});
+  ExampleRun r = run(COMETAPI_VIDEO_EXE, {"https://cdn.example.test/frame.png"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_EQ(split_lines(r.out).size(), 5u) << describe(r);  // the id and four videos
   EXPECT_EQ(last_body("/mj/submit/video"),
             (json{{"image", "https://cdn.example.test/frame.png"}, {"motion", "low"}}));
 
-  ProcessResult usage = run(COMETAPI_VIDEO_EXE, {});
+  ExampleRun usage = run(COMETAPI_VIDEO_EXE, {});
   EXPECT_EQ(usage.exit_code, 2) << describe(usage);
 }
 
@@ -271,8 +270,7 @@ TEST_F(ExampleFamiliesTest, EveryExampleNeedsTheKey) {
       {COMETAPI_BLEND_EXE, {png, png}},
       {COMETAPI_VIDEO_EXE, {png}}};
   for (const auto& [exe, args] : runs) {
-    ProcessResult r =
-        run(exe, args, "env -u COMETAPI_KEY COMETAPI_BASE_URL=" + server_->base_url());
+    ExampleRun r = run(exe, args, "env -u COMETAPI_KEY COMETAPI_BASE_URL=" + server_->base_url());
     EXPECT_EQ(r.exit_code, 1) << exe << "\n" << describe(r);
     ASSERT_EQ(r.err_lines.size(), 1u) << exe << "\n" << describe(r);
     EXPECT_NE(r.err.find("COMETAPI_KEY"), std::string::npos) << r.err;

@@ -1,19 +1,17 @@
 // The seams of the redesign, over real HTTP: cancellation reaches the backoff sleep and the
 // transfer in flight; a paid task's id is handed out before the wait and kept on failure; inputs
 // of a two-step flow are checked before its first request.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <thread>
 
+#include "silent_server.hpp"
 #include "sim_fixture.hpp"
 
 namespace cometapi {
 namespace {
 
 using std::chrono::milliseconds;
+using test::SilentServer;
 using test::SimTest;
 using Steady = std::chrono::steady_clock;
 
@@ -21,28 +19,6 @@ constexpr const char* kPng1x1 =
     "data:image/"
     "png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmM"
     "IQAAAABJRU5ErkJggg==";
-
-// A socket on 127.0.0.1 that accepts connections and never answers a byte.
-class SilentServer {
- public:
-  SilentServer() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::listen(fd_, 16);
-    socklen_t length = sizeof address;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-  }
-  ~SilentServer() { ::close(fd_); }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 // Cancels `token` after `delay` of real time and remembers when.
 class Canceller {

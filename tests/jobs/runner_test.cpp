@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "jobs_fixture.hpp"
+#include "silent_server.hpp"
 
 namespace cometapi::test {
 namespace {
@@ -43,7 +44,7 @@ TEST_F(JobsTest, ImagineThenTwoUpscalesSavesBothImagesAndRecordsEveryStep) {
   expect_no_duplicates();
 }
 
-TEST_F(JobsTest, SubmitNeverBlocksAndCallbacksArriveThroughTheExecutor) {
+TEST_F(JobsTest, CallbacksArriveThroughTheCallersExecutor) {
   // The caller's "GUI loop": callbacks are posted to this queue and run by this thread only.
   std::mutex mutex;
   std::deque<std::function<void()>> posted;
@@ -68,17 +69,9 @@ TEST_F(JobsTest, SubmitNeverBlocksAndCallbacksArriveThroughTheExecutor) {
   options.max_in_flight = 10;
   JobRunner runner(CometClient(client_options()), store_, options);
 
-  std::chrono::nanoseconds slowest{0};
   std::vector<JobHandle> handles;
-  for (int i = 0; i < 100; ++i) {
-    const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i)
     handles.push_back(runner.submit(imagine("prompt " + std::to_string(i))));
-    slowest = std::max(slowest, std::chrono::steady_clock::now() - start);
-  }
-  // A generous bound (the call only queues the job); the issue asks for under 1 ms.
-  EXPECT_LT(slowest, 1ms) << "slowest submit() took "
-                          << std::chrono::duration_cast<std::chrono::microseconds>(slowest).count()
-                          << " us";
   while (done < 100) {
     std::deque<std::function<void()>> batch;
     {
@@ -94,6 +87,37 @@ TEST_F(JobsTest, SubmitNeverBlocksAndCallbacksArriveThroughTheExecutor) {
   // One list-by-condition per cycle for all jobs, not one fetch per job per cycle.
   EXPECT_EQ(server_->requests_to("/mj/task/") - server_->requests_to("/mj/task/list"), 0);
   expect_no_duplicates();
+}
+
+// submit() only queues the job: against a service that never answers a byte, 100 calls return
+// and, after stop(), every job is on file, none lost, and at most the one submit that was in
+// flight got further than "recorded". (How fast submit() returns is a figure for bench/.)
+TEST_F(JobsTest, SubmitReturnsWhileTheServiceNeverAnswers) {
+  SilentServer silent;
+  ClientOptions client = client_options();
+  client.base_url = silent.base_url();
+  // A submit() that waited on the network would take 100 x 5 s, past the test's timeout. A submit
+  // already in flight when stop() comes is let finish (its answer names the task), so at most 5 s.
+  client.request_timeout = 5s;
+  JobRunnerOptions options = runner_options();
+  options.max_in_flight = 4;
+  {
+    JobRunner runner(CometClient(client), store_, options);
+    for (int i = 0; i < 100; ++i) {
+      JobHandle handle = runner.submit(imagine("never answered " + std::to_string(i)));
+      EXPECT_NE(handle.status(), JobStatus::Done);
+    }
+    runner.stop();
+  }
+  auto jobs = store_->list();
+  ASSERT_TRUE(jobs) << jobs.error().to_string();
+  ASSERT_EQ(jobs->size(), 100u);
+  int sent = 0;
+  for (const Job& job : *jobs) {
+    EXPECT_NE(job.status, JobStatus::Done) << job.id;
+    if (job.steps.at(0).phase != StepPhase::Pending) ++sent;
+  }
+  EXPECT_LE(sent, 1);
 }
 
 TEST_F(JobsTest, ASubmitAnsweredWith500IsNeedsAttentionAndIsNeverSentAgain) {

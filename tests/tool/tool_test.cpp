@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cometapi/testing/fake_server.hpp"
+#include "silent_server.hpp"
 #include "subprocess.hpp"
 
 namespace cometmj::test {
@@ -821,34 +822,8 @@ TEST_F(ToolTest, QuietLeavesStderrEmptyOnSuccess) {
 // ---- the SDK's seams, seen from the terminal
 // -----------------------------------------------------
 
-namespace seams {
-
-// A socket on 127.0.0.1 that accepts connections and never answers a byte.
-class SilentServer {
- public:
-  SilentServer() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    listen(fd_, 16);
-    socklen_t length = sizeof address;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-  }
-  ~SilentServer() { close(fd_); }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
-
-}  // namespace seams
-
 TEST_F(ToolTest, TimeoutBoundsTheWholeCommandHttpIncluded) {
-  seams::SilentServer silent;
+  cometapi::test::SilentServer silent;
   RunSpec s = spec({"--timeout", "3", "fetch", "1773314942177684"});
   s.env["COMETAPI_BASE_URL"] = silent.base_url();
   const auto started = std::chrono::steady_clock::now();
@@ -860,7 +835,7 @@ TEST_F(ToolTest, TimeoutBoundsTheWholeCommandHttpIncluded) {
 }
 
 TEST_F(ToolTest, FirstCtrlCCancelsARequestTheServerNeverAnswers) {
-  seams::SilentServer silent;
+  cometapi::test::SilentServer silent;
   RunSpec s = spec({"-v", "fetch", "1773314942177684"});
   s.env["COMETAPI_BASE_URL"] = silent.base_url();
   s.on_output = [](pid_t child, const std::string&, const std::string& err) {

@@ -17,12 +17,6 @@ static_assert(!std::is_reference_v<decltype(std::declval<Result<std::vector<Task
               "value() && must not return a reference into the temporary");
 static_assert(std::is_reference_v<decltype(std::declval<Result<Task>&>().value())>);
 
-ImagineRequest imagine() {
-  ImagineRequest request;
-  request.prompt = "a fox";
-  return request;
-}
-
 struct Case {
   int status;
   const char* body;
@@ -34,7 +28,7 @@ struct Case {
 void expect_submit(const Case& c, std::size_t requests = 1) {
   UnitClient unit;
   for (int i = 0; i < 3; ++i) unit.transport->reply(c.status, c.body);
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request());
   ASSERT_FALSE(result.ok()) << c.body;
   const Error& error = result.error();
   EXPECT_EQ(error.kind, c.kind) << c.status << " " << c.body << ": " << error.to_string();
@@ -132,7 +126,7 @@ TEST(Answer, ExhaustedQuotaIsToldApartFromAWrongKey) {
 TEST(Answer, GatewaysOwnEmptyBody429IsRetriedWithBackoff) {
   UnitClient unit;
   unit.transport->reply(429, "").reply(429, "").reply(429, "");
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::RateLimited);
   EXPECT_NE(result.error().message.find("rate limited"), std::string::npos);

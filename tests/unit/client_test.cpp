@@ -1,9 +1,13 @@
 // CometClient over the scripted transport: what goes on the wire, and input validation.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "cometapi/version.hpp"
+#include "core/platform.hpp"
 #include "test_support.hpp"
 
 namespace cometapi {
@@ -193,6 +197,27 @@ TEST(Download, NeverSendsTheKey) {
   EXPECT_EQ(sent.url, "https://cdn.example.test/a.png");
   EXPECT_EQ(header_of(sent, "Authorization"), "");
   EXPECT_TRUE(sent.follow_redirects);
+}
+
+// The writer behind download_to_file: the bytes on the disk, an old file replaced, and a failure
+// that names the reason and leaves nothing behind.
+TEST(SyncedFile, WritesEveryByteAndReplacesAnOldFile) {
+  const std::filesystem::path path = ::testing::TempDir() + "cometapi_synced_file.bin";
+  std::ofstream(path) << "an older and longer content";
+  std::string bytes(300000, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
+  EXPECT_EQ(detail::write_file_synced(path.string(), bytes.data(), bytes.size()), "");
+  std::ifstream in(path, std::ios::binary);
+  const std::string back((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(back, bytes);
+  std::filesystem::remove(path);
+}
+
+TEST(SyncedFile, AMissingFolderGivesTheReasonAndCreatesNothing) {
+  const std::filesystem::path path = ::testing::TempDir() + "cometapi_no_such_folder/file.bin";
+  const std::string reason = detail::write_file_synced(path.string(), "x", 1);
+  EXPECT_NE(reason.find("No such file"), std::string::npos) << reason;
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 }  // namespace

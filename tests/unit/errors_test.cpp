@@ -9,16 +9,10 @@ namespace {
 using test::kKey;
 using test::UnitClient;
 
-ImagineRequest imagine(std::string prompt = "a fox") {
-  ImagineRequest request;
-  request.prompt = std::move(prompt);
-  return request;
-}
-
 TEST(ErrorEnvelopes, SubmitCodeNotOneAtHttp200IsApiRefused) {
   UnitClient unit;
   unit.transport->reply(200, R"({"code":3,"description":"无可用的账号实例","result":null})");
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request());
   ASSERT_FALSE(result.ok());
   const Error& error = result.error();
   EXPECT_EQ(error.kind, ErrorKind::ApiRefused);
@@ -63,7 +57,7 @@ TEST(ErrorMapping, GatewayRefusalOfASubmitIsApiRefusedWithItsDescription) {
   UnitClient unit;
   unit.transport->reply(
       400, R"({"description":"prompt_is_required","type":"comet_api_error","code":4})");
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::ApiRefused);
   EXPECT_EQ(result.error().message, "prompt_is_required");
@@ -108,7 +102,7 @@ TEST(ErrorMapping, BannedPromptCode24) {
   UnitClient unit;
   unit.transport->reply(200, R"({"code":24,"description":"可能包含敏感词","result":null,
                                   "properties":{"promptEn":"x","bannedWord":"gore"}})");
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::BannedPrompt);
   EXPECT_EQ(result.error().api_code, 24);
@@ -128,7 +122,7 @@ TEST(ErrorMapping, MalformedJsonOnSuccessIsResponseInvalid) {
 TEST(ErrorMapping, MalformedSubmitAnswerSaysTheJobMayExist) {
   UnitClient unit;
   unit.transport->reply(200, R"({"code":1,"descr)");
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::ResponseInvalid);
   EXPECT_TRUE(result.error().maybe_submitted);

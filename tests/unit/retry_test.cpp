@@ -15,13 +15,6 @@ using TF = TransportFailure;
 
 constexpr const char* kTask = R"({"id":"1","status":"SUCCESS","progress":"100%"})";
 
-ImagineRequest imagine() {
-  ImagineRequest request;
-  request.prompt = "a fox";
-  request.state = "job-1";
-  return request;
-}
-
 void expect_backoff(milliseconds slept, long long nominal) {
   // min(0.5 s * 2^n, 8 s) * (1 - 0.25 U): within [75%, 100%] of the nominal delay.
   EXPECT_GE(slept.count(), nominal * 3 / 4);
@@ -77,7 +70,7 @@ TEST(Retry, ClientErrorsAreNeverRetried) {
 TEST(IdempotencyGate, SubmitIsNotRetriedAfterA5xx) {
   UnitClient unit;
   unit.transport->reply(502, "bad gateway").reply(200, kSubmitOk);
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request("a fox", "job-1"));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::Server);
   EXPECT_TRUE(result.error().maybe_submitted);
@@ -90,7 +83,7 @@ TEST(IdempotencyGate, SubmitIsNotRetriedAfterATimeoutOrADroppedConnection) {
   for (TF failure : {TF::Timeout, TF::Dropped}) {
     UnitClient unit;
     unit.transport->fail(failure).reply(200, kSubmitOk);
-    auto result = unit.client.submit_imagine(imagine());
+    auto result = unit.client.submit_imagine(test::imagine_request("a fox", "job-1"));
     ASSERT_FALSE(result.ok());
     EXPECT_TRUE(result.error().maybe_submitted);
     EXPECT_EQ(unit.transport->request_count(), 1u);
@@ -100,7 +93,7 @@ TEST(IdempotencyGate, SubmitIsNotRetriedAfterATimeoutOrADroppedConnection) {
 TEST(IdempotencyGate, SubmitIsRetriedWhenTheRequestNeverLeft) {
   UnitClient unit;
   unit.transport->fail(TF::NotSent, "Failed to connect").reply(200, kSubmitOk);
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request("a fox", "job-1"));
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   EXPECT_EQ(result->result, "1773314942177684");
   EXPECT_EQ(unit.transport->request_count(), 2u);
@@ -112,7 +105,7 @@ TEST(IdempotencyGate, SubmitIsRetriedOn429HonouringRetryAfterSeconds) {
       ->reply(429, R"({"description":"当前分组上游负载已饱和","type":"comet_api_error","code":30})",
               {{"retry-after", "2"}})
       .reply(200, kSubmitOk);
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request("a fox", "job-1"));
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   EXPECT_EQ(unit.transport->request_count(), 2u);
   ASSERT_EQ(unit.sleeps().size(), 1u);
@@ -127,7 +120,7 @@ TEST(IdempotencyGate, OptInRetriesAmbiguousSubmits) {
   options.retry.retry_ambiguous_submits = true;
   UnitClient unit(options);
   unit.transport->reply(503, "").fail(TF::Dropped).reply(200, kSubmitOk);
-  auto result = unit.client.submit_imagine(imagine());
+  auto result = unit.client.submit_imagine(test::imagine_request("a fox", "job-1"));
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   EXPECT_EQ(unit.transport->request_count(), 3u);
 }

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "cometapi/client.hpp"
@@ -12,6 +13,14 @@
 namespace cometapi::test {
 
 constexpr const char* kKey = "sk-unit-SECRET-0123456789";
+
+/// An imagine request for `prompt`, with `state` when it is not empty.
+inline ImagineRequest imagine_request(std::string prompt = "a fox", std::string state = "") {
+  ImagineRequest request;
+  request.prompt = std::move(prompt);
+  request.state = std::move(state);
+  return request;
+}
 
 /// Options for a client over `transport` and `clock`: nothing is sent or slept for real.
 inline ClientOptions unit_options(std::shared_ptr<ScriptedTransport> transport,
