@@ -59,7 +59,7 @@ milliseconds PollPlanner::next_delay(Clock::time_point now) {
   while (e && changed_ && last_answer_ && e->window_lo(k) <= *last_answer_) ++k;
   first_pass_.reset();
   // Too far from what was seen to know the window well enough.
-  if (e && e->window_hi(k) - e->window_lo(k) > kMaxWindow) e.reset();
+  if (e && e->window_hi(k) - e->window_lo(k) > SyncEstimator::kMaxWindow) e.reset();
   // No estimate (or it stopped fitting): the configured intervals, where they would be had they
   // run all along (starting them over would cost every waiter a burst of polls).
   if (!e) {

@@ -47,8 +47,6 @@ class PollPlanner {
   static constexpr std::int64_t kProbeLead = 300;
   /// A follow-up poll after an expected change that did not show goes out this much later.
   static constexpr std::int64_t kFollowUp = 1500;
-  /// A window wider than this (the period's uncertainty adds up with each pass) is not used.
-  static constexpr std::int64_t kMaxWindow = 3000;
 
  private:
   std::chrono::milliseconds configured();

@@ -26,8 +26,8 @@ constexpr std::int64_t kCoarseSpan = 4 * 60 * 1000;
 constexpr std::int64_t kCoarseEvery = 1000;
 // Of those, how many must be shorter than half the period: long ones fit almost any phase.
 constexpr int kMinSharp = 4;
-// A window wider than this is no estimate, nor periods known only to within 2 * kMaxSpread.
-constexpr std::int64_t kMaxWindow = 3000, kMaxSpread = 300;
+// Periods known only to within 2 * kMaxSpread are no estimate.
+constexpr std::int64_t kMaxSpread = 300;
 
 std::int64_t floor_mod(std::int64_t x, std::int64_t m) { return ((x % m) + m) % m; }
 

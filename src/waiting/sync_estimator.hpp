@@ -53,6 +53,9 @@ class SyncEstimator {
 
   /// Once the window is narrow, one pass in this many is probed (claim_probe).
   static constexpr std::int64_t kProbeEvery = 8;
+  /// A window wider than this is no estimate (nor one that grew so wide further from the
+  /// observations, as the period's uncertainty adds up with each pass).
+  static constexpr std::int64_t kMaxWindow = 3000;
 
  private:
   struct Interval {
