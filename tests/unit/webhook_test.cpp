@@ -102,12 +102,12 @@ TEST(WebhookRouter, HandlersMayRegisterFromOtherThreadsAndFromHandlers) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
-      for (int j = 0; j < 50; ++j) router.dispatch(kClassicPayload);
+      for (int j = 0; j < 50; ++j) EXPECT_TRUE(router.dispatch(kClassicPayload));
     });
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(calls.load(), 200);
-  router.dispatch(kTaskInfoPayload);
+  EXPECT_TRUE(router.dispatch(kTaskInfoPayload));
   EXPECT_EQ(calls.load(), 201);
 }
 
