@@ -64,12 +64,15 @@ milliseconds PollPlanner::next_delay(Clock::time_point now) {
   // run all along (starting them over would cost every waiter a burst of polls).
   if (!e) {
     const milliseconds d = configured();
-    if (!estimator_ || d < intervals_.max || !last_answer_) return d;
-    // At a fixed pace every poll falls at the same point between two passes, which tells nothing
-    // of where the passes are: while learning from answers, vary it (shorter only, 70 to 100 %).
+    if (!estimator_ || !last_answer_) return d;
+    // Learning: a change seen over a whole period brackets nothing, so the polls stay within
+    // kLearningPace of each other (half the usual period) until the passes are known. At a fixed
+    // pace every poll falls at the same point between two passes, which tells nothing of where
+    // they are: at the cap the pace varies (shorter only, 70 to 100 %).
+    if (d < intervals_.max && d < milliseconds(kLearningPace)) return d;
+    const double pace = static_cast<double>(std::min<std::int64_t>(d.count(), kLearningPace));
     varied_ = std::fmod(varied_ + 0.6180339887, 1.0);
-    return milliseconds(
-        static_cast<long long>(static_cast<double>(d.count()) * (0.7 + 0.3 * varied_)));
+    return milliseconds(static_cast<long long>(pace * (0.7 + 0.3 * varied_)));
   }
   std::int64_t at = e->window_hi(k) + kMargin;
   if (failed_) {

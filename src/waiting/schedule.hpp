@@ -47,6 +47,9 @@ class PollPlanner {
   static constexpr std::int64_t kProbeLead = 300;
   /// A follow-up poll after an expected change that did not show goes out this much later.
   static constexpr std::int64_t kFollowUp = 1500;
+  /// While there is no estimate, polls are at most this far apart (half the gateway's usual
+  /// 15 s), so that each change seen brackets its pass narrowly enough to learn from.
+  static constexpr std::int64_t kLearningPace = 7500;
 
  private:
   std::chrono::milliseconds configured();
@@ -60,8 +63,7 @@ class PollPlanner {
   std::int64_t probed_pass_ = 0;
   std::optional<std::int64_t> first_pass_;
   std::optional<std::int64_t> last_answer_;  // ms
-  double varied_ =
-      0;  // the learning pace's variation  // the next target is no earlier than this pass
+  double varied_ = 0;                        // the learning pace's variation, in [0, 1)
 };
 
 /// Milliseconds on the Clock's time line.

@@ -54,8 +54,10 @@ const Intervals kDefaults{milliseconds(2000), 1.5, milliseconds(15000), millisec
 
 // Runs one wait per job, all at once (in time order), each with its own planner over `estimator`
 // (null: the configured intervals only, today's schedule).
+// `last_submit_estimate`: set to the estimate as it stood when the last job was submitted.
 std::vector<Outcome> run(const Gateway& gateway, const std::vector<Job>& jobs,
-                         const std::shared_ptr<SyncEstimator>& estimator) {
+                         const std::shared_ptr<SyncEstimator>& estimator,
+                         std::optional<SyncEstimator::Estimate>* last_submit_estimate = nullptr) {
   struct Wait {
     PollPlanner planner;
     std::int64_t next = 0, visible = 0, last_state = -1;
@@ -77,6 +79,9 @@ std::vector<Outcome> run(const Gateway& gateway, const std::vector<Job>& jobs,
     if (i == waits.size()) break;
     Wait& w = waits[i];
     const std::int64_t t = w.next;
+    if (last_submit_estimate && estimator && t >= jobs.back().submit && !*last_submit_estimate) {
+      *last_submit_estimate = estimator->estimate();
+    }
     ++out[i].requests;
     const std::int64_t state = gateway.count(jobs[i].submit, std::min(t, w.visible));
     const bool changed = w.last_state >= 0 && state != w.last_state;
@@ -132,12 +137,13 @@ Figures figures(const std::vector<Job>& jobs, const std::vector<Outcome>& out, s
           static_cast<double>(requests) / static_cast<double>(passes)};
 }
 
-// run() on a fresh estimator, which must end up with `period` (within 20 ms).
+// run() on a fresh estimator, which must have `period` (within 20 ms) by the last job's submit.
+// (Not at the very end: the last wait, alone, may drop the estimate for a pass or two.)
 std::vector<Outcome> run_learning(const Gateway& gateway, const std::vector<Job>& jobs,
                                   std::int64_t period) {
   auto estimator = std::make_shared<SyncEstimator>();
-  auto out = run(gateway, jobs, estimator);
-  const auto e = estimator->estimate();
+  std::optional<SyncEstimator::Estimate> e;
+  auto out = run(gateway, jobs, estimator, &e);
   EXPECT_TRUE(e);
   if (e) EXPECT_NEAR(static_cast<double>(e->period), static_cast<double>(period), 20.0);
   return out;
@@ -239,7 +245,7 @@ TEST(LearnedSchedule, NeverLaterThanTheOldScheduleByMoreThanOnePass) {
   }
 }
 
-TEST(LearnedSchedule, WithoutAnEstimateItIsTheConfiguredIntervals) {
+TEST(LearnedSchedule, WithoutAnEstimateItIsTheIntervalsUpToTheLearningPace) {
   PollPlanner learned(std::make_shared<SyncEstimator>(), kDefaults);
   PollPlanner plain(nullptr, kDefaults);
   Clock::time_point t{};
@@ -256,13 +262,14 @@ TEST(LearnedSchedule, WithoutAnEstimateItIsTheConfiguredIntervals) {
                                        milliseconds(6750), milliseconds(10125), milliseconds(15000),
                                        milliseconds(15000), milliseconds(15000),
                                        milliseconds(15000), milliseconds(15000)}));
-  // The same while they grow; at the cap, learning varies the pace, never beyond it.
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(learned_delays[i], plain_delays[i]);
-  std::set<milliseconds> at_cap(learned_delays.begin() + 5, learned_delays.end());
-  EXPECT_GT(at_cap.size(), 3u);
-  for (milliseconds d : at_cap) {
-    EXPECT_GE(d, milliseconds(10500));
-    EXPECT_LE(d, milliseconds(15000));
+  // The same while they grow, up to the learning pace; from there, until the passes are known,
+  // learning polls every 70 to 100 % of that pace, varied.
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(learned_delays[i], plain_delays[i]);
+  std::set<milliseconds> learning(learned_delays.begin() + 4, learned_delays.end());
+  EXPECT_GT(learning.size(), 3u);
+  for (milliseconds d : learning) {
+    EXPECT_GE(d, milliseconds(PollPlanner::kLearningPace * 7 / 10));
+    EXPECT_LE(d, milliseconds(PollPlanner::kLearningPace));
   }
 }
 
