@@ -76,7 +76,7 @@ milliseconds PollPlanner::next_delay(Clock::time_point now) {
   }
   std::int64_t at = e->window_hi(k) + kMargin;
   if (failed_) {
-    at = std::min(at, t + intervals_.first.count());
+    at = std::min<std::int64_t>(at, t + intervals_.first.count());
   } else if (!changed_ && changed_before_ && !followed_up_) {
     // The task changed at the last pass but not at this one: the pass may be late.
     followed_up_ = true;
