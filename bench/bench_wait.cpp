@@ -24,7 +24,8 @@ namespace {
 using namespace cometapi;
 using std::chrono::milliseconds;
 
-constexpr std::int64_t kEpoch = 1'700'000'000'000;  // the simulator's start: pass 0
+// The simulator's start, pass 0 (--epoch sets another: the schedule's fit works on absolute times).
+std::int64_t kEpoch = 1'700'000'000'000;
 constexpr std::int64_t kPeriod = 15000;
 
 // Virtual time shared by the simulator and the client. The bench's threads take part: time moves
@@ -346,6 +347,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--tasks") == 0) tasks = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
+    if (std::strcmp(argv[i], "--epoch") == 0) kEpoch = std::atoll(argv[i + 1]);
   }
   const auto want = [&only](const char* name) { return only.empty() || only == name; };
   std::printf("{\n  \"period_ms\": %lld,\n", static_cast<long long>(kPeriod));
