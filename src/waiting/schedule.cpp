@@ -35,9 +35,12 @@ void PollPlanner::answered(Clock::time_point at, bool changed,
     // The task runs and moved at its last answer, so it moves with the passes: none came since.
     if (!changed && changed_ && running) estimator_->observe_quiet(to_ms(*since), to_ms(at));
   }
-  const bool probe = std::exchange(probing_, false);
-  if (probe && !changed) return;  // as expected before the pass: the state stays as it was
-  if (probe) first_pass_ = probed_pass_ + 1;  // the pass came early: no need to poll after it
+  const SyncEstimator::Probe probe = std::exchange(probing_, SyncEstimator::Probe::None);
+  // No change, as expected: the state stays as the last poll left it.
+  if (probe != SyncEstimator::Probe::None && !changed) return;
+  // Before: the pass came early, no need to poll after it. (After: the pass came later than its
+  // window; the estimator moves the window.)
+  if (probe == SyncEstimator::Probe::Before) skip_before_ = probed_pass_end_;
   changed_before_ = changed_;
   changed_ = changed;
   if (changed) followed_up_ = false;
@@ -45,21 +48,30 @@ void PollPlanner::answered(Clock::time_point at, bool changed,
 
 void PollPlanner::failed() {
   failed_ = true;
-  probing_ = false;
+  probing_ = SyncEstimator::Probe::None;
+  after_probe_.reset();
 }
 
 milliseconds PollPlanner::next_delay(Clock::time_point now) {
   std::optional<SyncEstimator::Estimate> e = estimator_ ? estimator_->estimate() : std::nullopt;
   const std::int64_t t = to_ms(now);
-  // The first pass whose window, plus the margin, is still ahead.
-  std::int64_t k = e ? e->pass_after(t - kMargin + 1) : 0;
-  if (e && first_pass_) k = std::max(k, *first_pass_);
+  // The first pass not yet polled after: whose window ends less than half the margin ago or
+  // later. (A poll that the sleep cap brought a little early still counts.)
+  std::int64_t k = e ? e->pass_after(t - kMargin / 2 + 1) : 0;
+  if (e && skip_before_) k = std::max(k, e->pass_after(*skip_before_));
   // The last answer showed a change: the pass whose window it fell in is seen (the estimate may
   // have moved its window a little since).
-  while (e && changed_ && last_answer_ && e->window_lo(k) <= *last_answer_) ++k;
-  first_pass_.reset();
+  while (e && changed_ && last_answer_ && e->window_hi(k) < *last_answer_) ++k;
+  skip_before_.reset();
   // Too far from what was seen to know the window well enough.
   if (e && e->window_hi(k) - e->window_lo(k) > SyncEstimator::kMaxWindow) e.reset();
+  // The After probe that the last pass's poll was to be followed by.
+  if (e && after_probe_ && last_answer_ && *last_answer_ >= *after_probe_) {
+    after_probe_.reset();
+    probing_ = SyncEstimator::Probe::After;
+    return milliseconds(kFollowUp);
+  }
+  if (!e) after_probe_.reset();
   // No estimate (or it stopped fitting): the configured intervals, where they would be had they
   // run all along (starting them over would cost every waiter a burst of polls).
   if (!e) {
@@ -83,14 +95,23 @@ milliseconds PollPlanner::next_delay(Clock::time_point now) {
     at = std::min(at, t + kFollowUp);
   } else if (changed_) {
     // A probe: in the middle of a wide window, which it halves whatever it sees; just before a
-    // narrow one, to catch a pass that comes early. One waiter of the client probes a pass.
+    // narrow one, to catch a pass that comes early; or a while after the poll that follows it, to
+    // catch a window that sits just before the passes (its polls would each see the pass before
+    // and nothing would tell). One waiter of the client probes a pass.
     const std::int64_t lo = e->window_lo(k), hi = e->window_hi(k);
     const bool wide = hi - lo > 2 * kProbeLead;
-    const std::int64_t probe = wide ? lo + (hi - lo) / 2 : lo - kProbeLead;
-    if (probe > t + kMargin && estimator_->claim_probe(k, wide ? 2 : SyncEstimator::kProbeEvery)) {
-      probing_ = true;
-      probed_pass_ = k;
-      at = probe;
+    const std::int64_t before = wide ? lo + (hi - lo) / 2 : lo - kProbeLead;
+    const std::int64_t middle = lo + (hi - lo) / 2;
+    if (before > t + kMargin) {
+      const auto probe =
+          estimator_->claim_probe(middle, e->period, wide ? 2 : SyncEstimator::kProbeEvery);
+      if (probe == SyncEstimator::Probe::Before) {
+        probing_ = probe;
+        probed_pass_end_ = middle + e->period / 2;
+        at = before;
+      } else if (probe == SyncEstimator::Probe::After) {
+        after_probe_ = at;
+      }
     }
   }
   return milliseconds(std::clamp<std::int64_t>(at - t, 0, intervals_.learned_max.count()));

@@ -45,7 +45,8 @@ class PollPlanner {
   static constexpr std::int64_t kMargin = 200;
   /// A probe goes out this long before a pass's window.
   static constexpr std::int64_t kProbeLead = 300;
-  /// A follow-up poll after an expected change that did not show goes out this much later.
+  /// A follow-up poll after an expected change that did not show goes out this much later; so
+  /// does an After probe, after the poll that follows the window.
   static constexpr std::int64_t kFollowUp = 1500;
   /// While there is no estimate, polls are at most this far apart (half the gateway's usual
   /// 15 s), so that each change seen brackets its pass narrowly enough to learn from.
@@ -59,9 +60,13 @@ class PollPlanner {
   std::chrono::milliseconds interval_;             // the configured schedule's current interval
   bool started_ = false;                           // configured(): the first interval given
   bool changed_ = false, changed_before_ = false;  // what the last two answers showed
-  bool failed_ = false, followed_up_ = false, probing_ = false;
-  std::int64_t probed_pass_ = 0;
-  std::optional<std::int64_t> first_pass_;
+  bool failed_ = false, followed_up_ = false;
+  SyncEstimator::Probe probing_ = SyncEstimator::Probe::None;  // what the poll out now is
+  // An After probe is due once the poll after this time (a pass's window) has answered.
+  std::optional<std::int64_t> after_probe_;
+  // Times, not pass numbers: a refit renumbers the passes (they count from the time line's zero).
+  std::int64_t probed_pass_end_ = 0;         // half a period after the probed pass's window
+  std::optional<std::int64_t> skip_before_;  // the next poll is for a pass whose window ends later
   std::optional<std::int64_t> last_answer_;  // ms
   double varied_ = 0;                        // the learning pace's variation, in [0, 1)
 };

@@ -14,7 +14,7 @@ namespace {
 
 // Slack on each side of a change: the gateway's pass is not instantaneous. A quiet observation
 // gets less, or a poll just after a window (PollPlanner::kMargin) could not rule that window out.
-constexpr std::int64_t kTolerance = 200, kQuietTolerance = 100;
+constexpr std::int64_t kTolerance = 150, kQuietTolerance = 100;
 // The periods considered, and the coarse search's step through them.
 constexpr std::int64_t kMinPeriod = 5000, kMaxPeriod = 60000, kCoarseStep = 25;
 // How far beyond the coarse periods the fine search (1 ms steps) looks.
@@ -22,14 +22,19 @@ constexpr std::int64_t kFineSpan = 2 * kCoarseStep;
 // Observations kept; the coarse search uses those of the last kCoarseSpan ms.
 constexpr std::size_t kKept = 100, kMinObservations = 5;
 constexpr std::int64_t kCoarseSpan = 4 * 60 * 1000;
-// The coarse search, the costly one, runs at most once per this much time observed.
-constexpr std::int64_t kCoarseEvery = 1000;
+// The coarse search, the costly one, runs at most once per this much time observed; after each
+// that finds nothing, twice as seldom, up to kCoarseEveryMax (passes too irregular to fit would
+// otherwise cost a search a second).
+constexpr std::int64_t kCoarseEvery = 1000, kCoarseEveryMax = 16000;
 // Of those, how many must be shorter than half the period: long ones fit almost any phase.
 constexpr int kMinSharp = 4;
+// Best regions that lie within this span of each other make one window (see score()).
+constexpr std::int64_t kMergeSpan = 1000;
 // Periods known only to within 2 * kMaxSpread are no estimate.
 constexpr std::int64_t kMaxSpread = 300;
 
 std::int64_t floor_mod(std::int64_t x, std::int64_t m) { return ((x % m) + m) % m; }
+std::int64_t floor_div(std::int64_t x, std::int64_t m) { return (x - floor_mod(x, m)) / m; }
 
 struct Score {
   int informative = 0;  // observations shorter than the period
@@ -40,7 +45,7 @@ struct Score {
 };
 
 // For one period: the phase window covered by the most observations, each widened by the
-// tolerance and laid on the circle of that period (twice round, so a window may wrap).
+// tolerance and laid on the circle of that period (three times round: a window may wrap).
 template <typename It>
 Score score(std::int64_t period, It begin, It end) {
   std::vector<std::pair<std::int64_t, int>> events;
@@ -56,7 +61,7 @@ Score score(std::int64_t period, It begin, It end) {
         continue;
       }
       const std::int64_t start = floor_mod(it->a + kQuietTolerance, period);
-      for (std::int64_t lap : {std::int64_t{0}, period}) {
+      for (std::int64_t lap : {std::int64_t{0}, period, 2 * period}) {
         events.emplace_back(start + lap, -1);
         events.emplace_back(start + lap + length, +1);
       }
@@ -67,7 +72,7 @@ Score score(std::int64_t period, It begin, It end) {
     ++s.informative;
     if (2 * length <= period) ++s.sharp;
     const std::int64_t start = floor_mod(it->a - kTolerance, period);
-    for (std::int64_t lap : {std::int64_t{0}, period}) {
+    for (std::int64_t lap : {std::int64_t{0}, period, 2 * period}) {
       events.emplace_back(start + lap, +1);
       events.emplace_back(start + lap + length, -1);
     }
@@ -76,21 +81,42 @@ Score score(std::int64_t period, It begin, It end) {
   std::sort(events.begin(), events.end(), [](const auto& x, const auto& y) {
     return x.first < y.first || (x.first == y.first && x.second > y.second);
   });
-  int cover = 0, best = -(1 << 30), regions = 0;
+  int cover = 0, best = -(1 << 30);
+  std::vector<std::pair<std::int64_t, std::int64_t>> regions;  // the best, in order
   for (std::size_t i = 0; i + 1 < events.size(); ++i) {
     cover += events[i].second;
-    // events[i] opens and the next closes: a local maximum of the cover. On the second lap each
-    // point of the circle is covered by every arc that covers it, wrapping ones included.
-    if (events[i].second < 0 || events[i + 1].second > 0 || events[i].first < period) continue;
-    if (cover > best) {
-      best = cover, regions = 1;
-      s.lo = events[i].first - period, s.hi = events[i + 1].first - period;
-    } else if (cover == best) {
-      ++regions;
+    // events[i] opens and the next closes: a local maximum of the cover. From the second lap on,
+    // each point of the circle is covered by every arc that covers it, wrapping ones included; a
+    // region that opens on the second lap closes before the end of the third (arcs are shorter
+    // than the period), so the third lap's events are all there to close it where it closes.
+    if (events[i].second < 0 || events[i + 1].second > 0 || events[i].first < period ||
+        events[i].first >= 2 * period) {
+      continue;
     }
+    if (cover > best) {
+      best = cover;
+      regions.clear();
+    }
+    if (cover == best) regions.emplace_back(events[i].first - period, events[i + 1].first - period);
   }
   s.misfits = s.informative + always - (best == -(1 << 30) ? 0 : best);
-  s.ambiguous = regions > 1;
+  if (regions.empty()) return s;
+  // Regions that fit as well as each other, close together (a quiet observation can split one
+  // window in two): one window over all of them. Far apart, the phase is not known.
+  std::size_t after_gap = 0;
+  std::int64_t widest_gap = -1;
+  for (std::size_t r = 0; r < regions.size(); ++r) {
+    const std::int64_t next_lo =
+        r + 1 < regions.size() ? regions[r + 1].first : regions.front().first + period;
+    if (next_lo - regions[r].second > widest_gap) {
+      widest_gap = next_lo - regions[r].second;
+      after_gap = (r + 1) % regions.size();
+    }
+  }
+  s.lo = regions[after_gap].first;
+  const std::size_t last = (after_gap + regions.size() - 1) % regions.size();
+  s.hi = regions[last].second + (last < after_gap ? period : 0);
+  s.ambiguous = regions.size() > 1 && s.hi - s.lo > kMergeSpan;
   return s;
 }
 
@@ -109,7 +135,7 @@ std::optional<Run> best_run(const std::vector<std::pair<std::int64_t, Score>>& s
   for (const auto& [period, s] : scored) {
     if (enough(s)) fewest = std::min(fewest, s.misfits);
   }
-  std::optional<Run> best;
+  std::vector<Run> runs;
   for (std::size_t i = 0; i < scored.size();) {
     const auto good = [&](std::size_t k) {
       return scored[k].second.misfits == fewest && enough(scored[k].second);
@@ -120,11 +146,30 @@ std::optional<Run> best_run(const std::vector<std::pair<std::int64_t, Score>>& s
     }
     std::size_t j = i;
     while (j + 1 < scored.size() && good(j + 1)) ++j;
-    const Run run{scored[i].first, scored[j].first};
-    if (!best || prefer_long || run.last - run.first > best->last - best->first) best = run;
+    runs.push_back({scored[i].first, scored[j].first});
     i = j + 1;
   }
-  return best;
+  if (runs.empty()) return std::nullopt;
+  if (!prefer_long) {
+    return *std::max_element(runs.begin(), runs.end(), [](const Run& x, const Run& y) {
+      return x.last - x.first < y.last - y.first;
+    });
+  }
+  // The longest periods, when every other run that fits as well is a divisor of them (a change
+  // seen every 15 s fits 7.5 s as well). Two unrelated periods that fit as well: too few
+  // observations to tell, no estimate yet.
+  const Run& longest = runs.back();
+  const std::int64_t slack = 2 * (scored.size() > 1 ? scored[1].first - scored[0].first : 1);
+  for (std::size_t r = 0; r + 1 < runs.size(); ++r) {
+    const std::int64_t times = (longest.first + longest.last) / (runs[r].first + runs[r].last);
+    bool divides = false;
+    for (std::int64_t m = std::max<std::int64_t>(2, times); m <= times + 1 && !divides; ++m) {
+      divides =
+          m * runs[r].first <= longest.last + slack && m * runs[r].last >= longest.first - slack;
+    }
+    if (!divides) return std::nullopt;
+  }
+  return longest;
 }
 
 }  // namespace
@@ -148,6 +193,31 @@ std::int64_t SyncEstimator::Estimate::pass_after(std::int64_t t) const {
   while (window_hi(k - 1) >= t) --k;  // the spread widens the windows
   return k;
 }
+
+namespace {
+
+// Whether the arc of `i` (widened by the tolerance) meets a window of the estimate.
+template <typename I>
+bool fits(const I& i, std::int64_t period, std::int64_t lo, std::int64_t hi) {
+  if (i.quiet) {
+    // Misfit when a window's middle falls in it.
+    const std::int64_t a = i.a + kQuietTolerance, b = i.b - kQuietTolerance, mid = (lo + hi) / 2;
+    if (b <= a) return true;
+    const std::int64_t k = floor_div(a - mid, period) - 1;
+    for (std::int64_t j = k; j <= k + 3; ++j) {
+      if (mid + j * period > a && mid + j * period < b) return false;
+    }
+    return true;
+  }
+  const std::int64_t a = i.a - kTolerance, b = i.b + kTolerance;
+  const std::int64_t first = floor_div(a - hi, period) - 1;  // a window ending before a, or near it
+  for (std::int64_t j = first; j <= first + 2; ++j) {
+    if (lo + j * period <= b && hi + j * period >= a) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 void SyncEstimator::observe_change(std::int64_t before, std::int64_t at) {
   add({before, at, false});
@@ -190,6 +260,26 @@ void SyncEstimator::add(Interval i) {
   intervals_.push_back(i);
   if (intervals_.size() > kKept) intervals_.pop_front();
   dirty_ = true;
+  if (!fit_) return;
+  // Checked against the estimate the waits poll by, not a refit (which bends to fit them, and
+  // the polls it placed are all it hears of, each spanning one of its windows): two of the last
+  // four that it cannot explain mean the passes have moved. Learning starts over from them.
+  if (!fits(i, fit_->period, fit_->lo, fit_->hi)) {
+    misfits_.push_back(i.a);
+    // Check again at the next pass, with a probe of the same kind as the last (most likely the
+    // one that saw this), rather than kProbeEvery passes later.
+    last_probe_.reset();
+    after_next_ = !after_next_;
+  }
+  while (!misfits_.empty() && misfits_.front() < i.a - kRecentChecks * fit_->period) {
+    misfits_.pop_front();
+  }
+  if (misfits_.size() < 2) return;
+  const std::int64_t from = misfits_.front();
+  while (!intervals_.empty() && intervals_.front().b < from) intervals_.pop_front();
+  fit_.reset();
+  last_coarse_.reset();
+  misfits_.clear();
 }
 
 std::optional<SyncEstimator::Estimate> SyncEstimator::estimate() {
@@ -199,37 +289,18 @@ std::optional<SyncEstimator::Estimate> SyncEstimator::estimate() {
   return fit_;
 }
 
-bool SyncEstimator::claim_probe(std::int64_t k, std::int64_t every) {
+SyncEstimator::Probe SyncEstimator::claim_probe(std::int64_t middle, std::int64_t period,
+                                                std::int64_t every) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (last_probe_ && k - *last_probe_ < every && k >= *last_probe_) return false;
-  last_probe_ = k;
-  return true;
-}
-
-namespace {
-
-// Whether the arc of `i` (widened by the tolerance) meets a window of the estimate.
-template <typename I>
-bool fits(const I& i, std::int64_t period, std::int64_t lo, std::int64_t hi) {
-  if (i.quiet) {
-    // Misfit when a window's middle falls in it.
-    const std::int64_t a = i.a + kQuietTolerance, b = i.b - kQuietTolerance, mid = (lo + hi) / 2;
-    if (b <= a) return true;
-    const std::int64_t k = (a - mid) / period - 1;
-    for (std::int64_t j = k; j <= k + 3; ++j) {
-      if (mid + j * period > a && mid + j * period < b) return false;
-    }
-    return true;
+  // Passes from the last one probed, rounded: a refit may move a window a little.
+  if (last_probe_) {
+    const std::int64_t passes = floor_div(middle - *last_probe_ + period / 2, period);
+    if (passes >= 0 && passes < every) return Probe::None;
   }
-  const std::int64_t a = i.a - kTolerance, b = i.b + kTolerance;
-  const std::int64_t first = (a - hi) / period - 1;  // a window ending before a, or near it
-  for (std::int64_t j = first; j <= first + 2; ++j) {
-    if (lo + j * period <= b && hi + j * period >= a) return true;
-  }
-  return false;
+  last_probe_ = middle;
+  after_next_ = !after_next_;
+  return after_next_ ? Probe::After : Probe::Before;
 }
-
-}  // namespace
 
 std::optional<SyncEstimator::Estimate> SyncEstimator::fine(std::int64_t first,
                                                            std::int64_t last) const {
@@ -277,8 +348,9 @@ void SyncEstimator::refit() {
   if (intervals_.size() < kMinObservations) return;
   // Coarse, over the last few minutes only: a long span would need a finer step.
   const std::int64_t newest = intervals_.back().b;
-  if (last_coarse_ && newest - *last_coarse_ < kCoarseEvery && newest >= *last_coarse_) return;
+  if (last_coarse_ && newest - *last_coarse_ < coarse_every_ && newest >= *last_coarse_) return;
   last_coarse_ = newest;
+  coarse_every_ = std::min(2 * coarse_every_, kCoarseEveryMax);  // until one finds the passes
   auto recent = intervals_.end();
   while (recent != intervals_.begin() && newest - std::prev(recent)->a <= kCoarseSpan) --recent;
   std::vector<std::pair<std::int64_t, Score>> scored;
@@ -295,6 +367,7 @@ void SyncEstimator::refit() {
     intervals_.erase(intervals_.begin(), recent);  // older passes that no longer fit
     fit_ = fine(coarse->first, coarse->last);
   }
+  if (fit_) coarse_every_ = kCoarseEvery;
 }
 
 std::shared_ptr<SyncEstimator> sync_estimator_of(const CometClient& client) {

@@ -46,13 +46,19 @@ class SyncEstimator {
   /// The current estimate; std::nullopt while the observations are too few, too vague, or do not
   /// agree on one period and window (the waiters then use their configured intervals).
   std::optional<Estimate> estimate();
-  /// Whether the waiter asking should poll once before pass `k`'s window ends as well as just
-  /// after it (to narrow the window, or to catch passes that come early). Granted to one waiter
-  /// for one pass in `every`.
-  bool claim_probe(std::int64_t k, std::int64_t every);
+  /// An extra poll around one pass, besides the one just after its window.
+  enum class Probe {
+    None,
+    Before,  ///< before the window ends: narrows it, or catches a pass that comes early
+    After,   ///< a while after the usual poll: catches a window that sits before the passes
+  };
+  /// Whether the waiter asking should probe the pass whose window's middle is at `middle`, and
+  /// how: Before and After in turn. Granted to one waiter for one pass in `every` (passes
+  /// `period` apart).
+  Probe claim_probe(std::int64_t middle, std::int64_t period, std::int64_t every);
 
   /// Once the window is narrow, one pass in this many is probed (claim_probe).
-  static constexpr std::int64_t kProbeEvery = 8;
+  static constexpr std::int64_t kProbeEvery = 12;
   /// A window wider than this is no estimate (nor one that grew so wide further from the
   /// observations, as the period's uncertainty adds up with each pass).
   static constexpr std::int64_t kMaxWindow = 3000;
@@ -71,8 +77,13 @@ class SyncEstimator {
   std::deque<Interval> intervals_;  // newest last
   std::optional<Estimate> fit_;
   bool dirty_ = false;
-  std::optional<std::int64_t> last_probe_;
+  std::optional<std::int64_t> last_probe_;   // the middle of the last probed window
+  bool after_next_ = false;                  // the next narrow probe is After
   std::optional<std::int64_t> last_coarse_;  // the newest observation at the last coarse search
+  std::int64_t coarse_every_ = 1000;         // ms observed between coarse searches
+  // The starts of the recent observations that the estimate did not explain (add()).
+  std::deque<std::int64_t> misfits_;
+  static constexpr std::int64_t kRecentChecks = 16;  // passes
 };
 
 /// The estimator every TaskPoller and TaskWatcher of this client (and of its copies) shares.

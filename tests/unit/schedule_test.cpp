@@ -9,145 +9,14 @@
 #include <set>
 #include <vector>
 
+#include "schedule_model.hpp"
 #include "waiting/sync_estimator.hpp"
 
 namespace cometapi::detail {
 namespace {
 
+using namespace model;
 using std::chrono::milliseconds;
-constexpr std::int64_t kMinute = 60 * 1000;
-
-// The times of the gateway's passes; a read shows the state of the last pass.
-struct Gateway {
-  std::vector<std::int64_t> passes;
-
-  // Passes every `period` from `phase` up to `until`.
-  Gateway& every(std::int64_t period, std::int64_t phase, std::int64_t until) {
-    for (std::int64_t t = phase; t < until; t += period) passes.push_back(t);
-    std::sort(passes.begin(), passes.end());
-    return *this;
-  }
-  // Passes in (from, to].
-  std::int64_t count(std::int64_t from, std::int64_t to) const {
-    return std::upper_bound(passes.begin(), passes.end(), to) -
-           std::upper_bound(passes.begin(), passes.end(), from);
-  }
-  // The first pass at or after `t`: the one that shows a result ready at `t`.
-  std::int64_t first_from(std::int64_t t) const {
-    return *std::lower_bound(passes.begin(), passes.end(), t);
-  }
-};
-
-// A task submitted at `submit` whose result the upstream has at `ready`. It changes at every pass
-// in between (progress), as a running job does.
-struct Job {
-  std::int64_t submit, ready;
-};
-
-struct Outcome {
-  std::int64_t lag = 0;  // from the pass that made the result visible to the wait's end
-  std::int64_t requests = 0;
-  std::int64_t passes = 0;  // passes from the submit to that pass, both counted
-};
-
-const Intervals kDefaults{milliseconds(2000), 1.5, milliseconds(15000), milliseconds(15000)};
-
-// Runs one wait per job, all at once (in time order), each with its own planner over `estimator`
-// (null: the configured intervals only, today's schedule).
-// `last_submit_estimate`: set to the estimate as it stood when the last job was submitted.
-std::vector<Outcome> run(const Gateway& gateway, const std::vector<Job>& jobs,
-                         const std::shared_ptr<SyncEstimator>& estimator,
-                         std::optional<SyncEstimator::Estimate>* last_submit_estimate = nullptr) {
-  struct Wait {
-    PollPlanner planner;
-    std::int64_t next = 0, visible = 0, last_state = -1;
-    std::optional<std::int64_t> last_answer;
-    bool done = false;
-  };
-  const auto at = [](std::int64_t t) { return Clock::time_point(milliseconds(t)); };
-  std::vector<Wait> waits;
-  std::vector<Outcome> out(jobs.size());
-  for (const Job& job : jobs) {
-    waits.push_back({PollPlanner(estimator, kDefaults), 0, gateway.first_from(job.ready)});
-    waits.back().next = job.submit + waits.back().planner.next_delay(at(job.submit)).count();
-  }
-  while (true) {
-    std::size_t i = waits.size();
-    for (std::size_t j = 0; j < waits.size(); ++j) {
-      if (!waits[j].done && (i == waits.size() || waits[j].next < waits[i].next)) i = j;
-    }
-    if (i == waits.size()) break;
-    Wait& w = waits[i];
-    const std::int64_t t = w.next;
-    if (last_submit_estimate && estimator && t >= jobs.back().submit && !*last_submit_estimate) {
-      *last_submit_estimate = estimator->estimate();
-    }
-    ++out[i].requests;
-    const std::int64_t state = gateway.count(jobs[i].submit, std::min(t, w.visible));
-    const bool changed = w.last_state >= 0 && state != w.last_state;
-    std::optional<Clock::time_point> since;
-    if (w.last_answer) since = at(*w.last_answer);
-    w.planner.answered(at(t), changed, since, true);
-    w.last_answer = t, w.last_state = state;
-    if (t >= w.visible) {
-      w.done = true;
-      out[i].lag = t - w.visible;
-      out[i].passes = gateway.count(jobs[i].submit, w.visible);
-      continue;
-    }
-    w.next = t + w.planner.next_delay(at(t)).count();
-  }
-  return out;
-}
-
-// Jobs submitted every 7 to 19 s between `from` and `until`, running 20 to 90 s.
-std::vector<Job> jobs_between(std::int64_t from, std::int64_t until) {
-  std::vector<Job> jobs;
-  std::uint32_t x = 12345;
-  const auto next = [&x](std::uint32_t n) {
-    x = x * 1103515245u + 12345u;
-    return (x >> 8) % n;
-  };
-  for (std::int64_t t = from; t < until; t += 7000 + next(12000)) {
-    jobs.push_back({t, t + 20000 + next(70000)});
-  }
-  return jobs;
-}
-
-std::int64_t percentile(std::vector<std::int64_t> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
-struct Figures {
-  std::int64_t median_lag, p95_lag, max_lag;
-  double requests_per_pass;
-};
-
-// The figures of the waits whose job was submitted at or after `from`.
-Figures figures(const std::vector<Job>& jobs, const std::vector<Outcome>& out, std::int64_t from) {
-  std::vector<std::int64_t> lags;
-  std::int64_t requests = 0, passes = 0;
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (jobs[i].submit < from) continue;
-    lags.push_back(out[i].lag);
-    requests += out[i].requests, passes += out[i].passes;
-  }
-  return {percentile(lags, 0.5), percentile(lags, 0.95), percentile(lags, 1.0),
-          static_cast<double>(requests) / static_cast<double>(passes)};
-}
-
-// run() on a fresh estimator, which must have `period` (within 20 ms) by the last job's submit.
-// (Not at the very end: the last wait, alone, may drop the estimate for a pass or two.)
-std::vector<Outcome> run_learning(const Gateway& gateway, const std::vector<Job>& jobs,
-                                  std::int64_t period) {
-  auto estimator = std::make_shared<SyncEstimator>();
-  std::optional<SyncEstimator::Estimate> e;
-  auto out = run(gateway, jobs, estimator, &e);
-  EXPECT_TRUE(e);
-  if (e) EXPECT_NEAR(static_cast<double>(e->period), static_cast<double>(period), 20.0);
-  return out;
-}
 
 TEST(SyncEstimator, NoEstimateFromTooFewObservations) {
   SyncEstimator estimator;
