@@ -151,8 +151,10 @@ struct WatchOptions {
   /// Learned (the default): one cycle just after each pass of the gateway, once known; Intervals:
   /// every `interval`.
   PollSchedule schedule = PollSchedule::Learned;
-  /// The longest pause the learned schedule makes.
-  std::chrono::milliseconds max_interval{15000};
+  /// The longest pause the learned schedule makes. Longer than the gateway's usual 15 s, so
+  /// that a cycle just after each pass is one cycle per pass even when the passes run a little
+  /// slow (at 15 s, a cycle cut short would need a second one just after).
+  std::chrono::milliseconds max_interval{20000};
 };
 
 /// Watches many tasks with one list-by-condition request per chunk of ids per cycle, instead of
