@@ -36,8 +36,10 @@ void PollPlanner::answered(Clock::time_point at, bool changed,
     if (!changed && changed_ && running) estimator_->observe_quiet(to_ms(*since), to_ms(at));
   }
   const SyncEstimator::Probe probe = std::exchange(probing_, SyncEstimator::Probe::None);
-  // No change, as expected: the state stays as the last poll left it.
-  if (probe != SyncEstimator::Probe::None && !changed) return;
+  const bool capped = std::exchange(capped_, false);
+  // A probe, or a poll that the cap brought before its window: no change is what was expected,
+  // and the state stays as the last poll left it (no follow-up for a pass that looks late).
+  if ((probe != SyncEstimator::Probe::None || capped) && !changed) return;
   // Before: the pass came early, no need to poll after it. (After: the pass came later than its
   // window; the estimator moves the window.)
   if (probe == SyncEstimator::Probe::Before) skip_before_ = probed_pass_end_;
@@ -48,6 +50,7 @@ void PollPlanner::answered(Clock::time_point at, bool changed,
 
 void PollPlanner::failed() {
   failed_ = true;
+  capped_ = false;
   probing_ = SyncEstimator::Probe::None;
   after_probe_.reset();
 }
@@ -114,6 +117,7 @@ milliseconds PollPlanner::next_delay(Clock::time_point now) {
       }
     }
   }
+  capped_ = probing_ == SyncEstimator::Probe::None && at - t > intervals_.learned_max.count();
   return milliseconds(std::clamp<std::int64_t>(at - t, 0, intervals_.learned_max.count()));
 }
 

@@ -61,6 +61,7 @@ class PollPlanner {
   bool started_ = false;                           // configured(): the first interval given
   bool changed_ = false, changed_before_ = false;  // what the last two answers showed
   bool failed_ = false, followed_up_ = false;
+  bool capped_ = false;  // the poll out now was brought forward by learned_max
   SyncEstimator::Probe probing_ = SyncEstimator::Probe::None;  // what the poll out now is
   // An After probe is due once the poll after this time (a pass's window) has answered.
   std::optional<std::int64_t> after_probe_;

@@ -275,7 +275,8 @@ void SyncEstimator::add(Interval i) {
     misfits_.pop_front();
   }
   if (misfits_.size() < 2) return;
-  const std::int64_t from = misfits_.front();
+  // The newest misfit is surely of the new passes; older observations may be of the old.
+  const std::int64_t from = misfits_.back();
   while (!intervals_.empty() && intervals_.front().b < from) intervals_.pop_front();
   fit_.reset();
   last_coarse_.reset();
