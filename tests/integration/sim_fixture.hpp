@@ -39,8 +39,7 @@ class SimTest : public ::testing::Test {
     // Time moves only when a wait sleeps (see wait_options), so no test depends on the machine's
     // speed and none sleeps for real.
     options.manual_clock = true;
-    // A fixed start, so that ids and times, and what the learned schedule makes of them, do not
-    // depend on the host clock.
+    // A fixed start, so that ids and times do not depend on the host clock.
     options.epoch_ms = 1750000000000;
     configure(options);
     server_ = std::make_unique<testing::FakeCometServer>(options);
