@@ -1,6 +1,8 @@
 // 200 jobs at once: paced through refusals with 0 failed and 0 duplicates, and under the
 // simulator's fault mix every job ends in success or a typed, recorded state.
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "jobs_fixture.hpp"
 
@@ -59,11 +61,15 @@ TEST_F(JobsTest, TwoHundredJobsThroughRefusalsFinishWithNoFailureAndNoDuplicate)
 }
 
 // The simulator's account model: 3 running, 10 queued, then "queue full" (nothing created).
+// On the simulator's manual clock: no task moves until the account has refused a submit, so the
+// queue fills however slowly the runner submits (on real time, under ASan on a loaded machine,
+// the tasks could finish as fast as they came and the queue never filled).
 class AccountModelTest : public JobsTest {
  protected:
   void configure(testing::FakeServerOptions& options) override {
     options.concurrency = 3;
     options.queue_size = 10;
+    options.manual_clock = true;
   }
 };
 
@@ -73,8 +79,21 @@ TEST_F(AccountModelTest, TwoHundredJobsPushedPastTheQueueFinishWithNoFailureAndN
   JobRunnerOptions options = runner_options();
   options.max_in_flight = 20;  // more than 3 running + 10 queued: the account refuses the rest
   JobRunner runner(CometClient(client), store_, options);
+  std::atomic<bool> idle{false};
+  std::thread time([&] {
+    while (!idle && runner.stats().refusals == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    // Then the simulated time runs, 0.2 s per real millisecond, until every job is done.
+    while (!idle) {
+      server_->advance(std::chrono::milliseconds(200));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
   std::vector<JobHandle> handles = runner.submit(many(dir_.path()));
   runner.wait_idle();
+  idle = true;
+  time.join();
   for (const JobHandle& handle : handles) {
     const Job job = handle.snapshot();
     EXPECT_EQ(job.status, JobStatus::Done) << job.id << ": " << job.error;
