@@ -48,7 +48,10 @@ struct Score {
 // tolerance and laid on the circle of that period (three times round: a window may wrap).
 template <typename It>
 Score score(std::int64_t period, It begin, It end) {
-  std::vector<std::pair<std::int64_t, int>> events;
+  using Event = std::pair<std::int64_t, int>;  // position, +1 opens / -1 closes
+  // Reused: the coarse search scores some 2,200 periods in a row.
+  thread_local std::vector<Event> lap, events;
+  lap.clear();
   Score s;
   int always = 0;  // quiet observations as long as the period: no phase fits them
   for (It it = begin; it != end; ++it) {
@@ -61,10 +64,8 @@ Score score(std::int64_t period, It begin, It end) {
         continue;
       }
       const std::int64_t start = floor_mod(it->a + kQuietTolerance, period);
-      for (std::int64_t lap : {std::int64_t{0}, period, 2 * period}) {
-        events.emplace_back(start + lap, -1);
-        events.emplace_back(start + lap + length, +1);
-      }
+      lap.emplace_back(start, -1);
+      lap.emplace_back(start + length, +1);
       continue;
     }
     const std::int64_t length = it->b - it->a + 2 * kTolerance;
@@ -72,17 +73,33 @@ Score score(std::int64_t period, It begin, It end) {
     ++s.informative;
     if (2 * length <= period) ++s.sharp;
     const std::int64_t start = floor_mod(it->a - kTolerance, period);
-    for (std::int64_t lap : {std::int64_t{0}, period, 2 * period}) {
-      events.emplace_back(start + lap, +1);
-      events.emplace_back(start + lap + length, -1);
-    }
+    lap.emplace_back(start, +1);
+    lap.emplace_back(start + length, -1);
   }
   // At one position arcs open before they close: the arcs are closed intervals.
-  std::sort(events.begin(), events.end(), [](const auto& x, const auto& y) {
+  const auto before = [](const Event& x, const Event& y) {
     return x.first < y.first || (x.first == y.first && x.second > y.second);
-  });
+  };
+  std::sort(lap.begin(), lap.end(), before);
+  // The three laps, each the first moved on by a period: merged, not sorted again.
+  events.clear();
+  events.reserve(3 * lap.size());
+  std::size_t next[3] = {0, 0, 0};
+  while (true) {
+    int pick = -1;
+    Event best_event{};
+    for (int k = 0; k < 3; ++k) {
+      if (next[k] == lap.size()) continue;
+      const Event e{lap[next[k]].first + k * period, lap[next[k]].second};
+      if (pick < 0 || before(e, best_event)) pick = k, best_event = e;
+    }
+    if (pick < 0) break;
+    events.push_back(best_event);
+    ++next[pick];
+  }
   int cover = 0, best = -(1 << 30);
-  std::vector<std::pair<std::int64_t, std::int64_t>> regions;  // the best, in order
+  thread_local std::vector<std::pair<std::int64_t, std::int64_t>> regions;  // the best, in order
+  regions.clear();
   for (std::size_t i = 0; i + 1 < events.size(); ++i) {
     cover += events[i].second;
     // events[i] opens and the next closes: a local maximum of the cover. From the second lap on,

@@ -106,19 +106,19 @@ TEST(LearnedSchedule, NeverLaterThanTheOldScheduleByMoreThanOnePass) {
     Gateway gateway;
   };
   std::vector<Case> cases;
-  cases.push_back({"steady", Gateway().every(15000, 3700, 70 * kMinute)});
-  Gateway changed = Gateway().every(15000, 3700, 30 * kMinute);
-  cases.push_back({"period change", changed.every(20000, 30 * kMinute + 11100, 70 * kMinute)});
+  cases.push_back({"steady", Gateway().every(15000, 3700, 50 * kMinute)});
+  Gateway changed = Gateway().every(15000, 3700, 20 * kMinute);
+  cases.push_back({"period change", changed.every(20000, 20 * kMinute + 11100, 50 * kMinute)});
   // Passes that come up to 3 s late or early, at random.
   Gateway jittery;
   std::uint32_t x = 7;
-  for (std::int64_t t = 3700; t < 70 * kMinute; t += 15000) {
+  for (std::int64_t t = 3700; t < 50 * kMinute; t += 15000) {
     x = x * 1103515245u + 12345u;
     jittery.passes.push_back(t + static_cast<std::int64_t>((x >> 8) % 6000) - 3000);
   }
   cases.push_back({"jitter", jittery});
-  cases.push_back({"slow gateway", Gateway().every(40000, 9000, 70 * kMinute)});
-  const std::vector<Job> jobs = jobs_between(0, 60 * kMinute);
+  cases.push_back({"slow gateway", Gateway().every(40000, 9000, 50 * kMinute)});
+  const std::vector<Job> jobs = jobs_between(0, 40 * kMinute);
   for (const Case& c : cases) {
     const auto learned = run(c.gateway, jobs, std::make_shared<SyncEstimator>());
     const auto old = run(c.gateway, jobs, nullptr);
