@@ -62,8 +62,9 @@ milliseconds PollPlanner::next_delay(Clock::time_point now) {
   // later. (A poll that the sleep cap brought a little early still counts.)
   std::int64_t k = e ? e->pass_after(t - kMargin / 2 + 1) : 0;
   if (e && skip_before_) k = std::max(k, e->pass_after(*skip_before_));
-  // The last answer showed a change: the pass whose window it fell in is seen (the estimate may
-  // have moved its window a little since).
+  // The last answer showed a change and came after pass k's window (the estimate may have moved
+  // the window since): that pass is seen. An answer inside a window does not say which pass it
+  // saw, so the poll after the window still goes out.
   while (e && changed_ && last_answer_ && e->window_hi(k) < *last_answer_) ++k;
   skip_before_.reset();
   // Too far from what was seen to know the window well enough.
