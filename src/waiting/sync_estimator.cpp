@@ -279,8 +279,9 @@ void SyncEstimator::add(Interval i) {
   dirty_ = true;
   if (!fit_) return;
   // Checked against the estimate the waits poll by, not a refit (which bends to fit them, and
-  // the polls it placed are all it hears of, each spanning one of its windows): two of the last
-  // four that it cannot explain mean the passes have moved. Learning starts over from them.
+  // the polls it placed are all it hears of, each spanning one of its windows): two that it
+  // cannot explain within kRecentChecks passes mean the passes have moved. Learning starts over
+  // from the newer of them.
   if (!fits(i, fit_->period, fit_->lo, fit_->hi)) {
     misfits_.push_back(i.a);
     // Check again at the next pass, with a probe of the same kind as the last (most likely the
