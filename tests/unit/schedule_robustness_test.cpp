@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +62,53 @@ TEST(SyncEstimator, TwoUnrelatedPeriodsThatFitAlikeAreNoEstimate) {
   }
   const auto e = estimator.estimate();
   if (e) EXPECT_NEAR(static_cast<double>(e->period), 15000.0, 50.0);
+}
+
+TEST(SyncEstimator, TheSameEstimateAtAnyStartTime) {
+  // Observations of passes at 3.7 s + k * 15 s (changes up to 3 s either side, some quiet ones),
+  // given as they are and moved by 1.7e12 ms: the same period, width and phase. Each of these
+  // sets once gave a window whose end depended on where the circle of the period was cut.
+  for (std::uint32_t trial : {1u, 97u, 117u, 168u, 198u}) {
+    std::uint32_t x = 99 + trial;
+    const auto draw = [&x](std::uint32_t n) {
+      x = x * 1103515245u + 12345u;
+      return static_cast<std::int64_t>((x >> 8) % n);
+    };
+    struct Seen {
+      std::int64_t a, b;
+      bool quiet;
+    };
+    std::vector<Seen> seen;
+    for (std::int64_t k = 0; k < 20; ++k) {
+      const std::int64_t pass = 3700 + k * 15000;
+      seen.push_back({pass - 200 - draw(3000), pass + draw(3000), false});
+      if (draw(2) == 1) {
+        const std::int64_t a = pass + 100 + draw(3000);
+        seen.push_back({a, a + 2000 + draw(9000), true});
+      }
+    }
+    std::optional<SyncEstimator::Estimate> got[2];
+    const std::int64_t shifts[2] = {0, 1700000000000};
+    for (int n = 0; n < 2; ++n) {
+      SyncEstimator estimator;
+      for (const Seen& s : seen) {
+        if (s.quiet) {
+          estimator.observe_quiet(s.a + shifts[n], s.b + shifts[n]);
+        } else {
+          estimator.observe_change(s.a + shifts[n], s.b + shifts[n]);
+        }
+      }
+      got[n] = estimator.estimate();
+    }
+    ASSERT_EQ(got[0].has_value(), got[1].has_value()) << "trial " << trial;
+    if (!got[0]) continue;
+    EXPECT_EQ(got[0]->period, got[1]->period) << "trial " << trial;
+    EXPECT_EQ(got[0]->spread, got[1]->spread) << "trial " << trial;
+    EXPECT_EQ(got[0]->hi - got[0]->lo, got[1]->hi - got[1]->lo) << "trial " << trial;
+    const std::int64_t p = got[0]->period;
+    EXPECT_EQ(((got[1]->lo - shifts[1]) % p + p) % p, (got[0]->lo % p + p) % p)
+        << "trial " << trial;
+  }
 }
 
 TEST(SyncEstimator, ProbesAlternateBeforeAndAfterOncePerSoManyPasses) {
